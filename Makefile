@@ -1,0 +1,38 @@
+# Set-up and everyday commands. `make dataset` and `make test` work on a fresh machine:
+# they create .venv, install the package with its pinned dependencies, and run.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SHARED ?= ../shared
+CORPUS := $(SHARED)/corpus/baomoi-2017
+
+.PHONY: dataset test eval eval-seeds eval-baomoi bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+dataset: $(STAMP)
+	$(BIN)/quotes build seeds --out data
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+eval: eval-seeds eval-baomoi
+
+eval-seeds: dataset
+	$(BIN)/quotes eval data/gold/seeds.jsonl data
+
+# The second gold set indexes articles of ../shared (not committed): skipped where it is absent.
+eval-baomoi: $(STAMP)
+	@if [ -d "$(CORPUS)" ]; then \
+		$(BIN)/quotes build $(CORPUS) --out build/baomoi >/dev/null 2>&1 && \
+		$(BIN)/quotes eval data/gold/baomoi_a.jsonl data/gold/baomoi_b.jsonl build/baomoi; \
+	else echo "eval-baomoi: $(CORPUS) not found, skipped"; fi
+
+clean:
+	rm -rf $(VENV) build

@@ -1,0 +1,3 @@
+"""Quote attribution datasets from Vietnamese news."""
+
+__version__ = "0.1.0"

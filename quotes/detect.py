@@ -1,0 +1,511 @@
+"""Stages 3-4: detect quotations and attribute each to a speaker mention.
+
+Three detectors run over each sentence, in order of how much evidence they need:
+
+1. cues: `S CUE (rằng|:|,) Q`, `Q, S CUE.`, `A dẫn lời B nói Q`, `được S mô tả là Q`,
+   `Q1, S CUE, Q2` (interrupted), two cues in one sentence;
+2. sources: `Theo S, Q` and `Q, theo S.`;
+3. quote-mark spans left over: `S: "Q"` with a manner phrase before the colon, a passage
+   continuing the previous speaker (floating), else rejected as a scare quote or a name.
+
+Every candidate that fails a guard clause becomes a Rejection with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import regex
+
+from quotes.lexicon import WORD_END, WORD_START, Cue, alternation, load, read_tsv
+from quotes.mentions import TOKEN, parse_mention, strip_edges
+from quotes.normalise import fold_key
+from quotes.records import Mention, Rejection
+from quotes.segment import QuoteSpan, Segmented, Sentence
+
+SEPARATOR = regex.compile(r"\s*[,;:–—]\s*|\s+-\s+|\s*-\s+|\s+-(?=\S)")
+END_PUNCT = ".,;:!?…"
+CONJUNCTION = regex.compile(WORD_START + r"(?:nhưng|và|song|rồi|còn|đồng thời)" + WORD_END + r"(?:\s+(?:cũng|đã|còn|vẫn|lại|sau đó))*\s*$", regex.IGNORECASE)
+PASSIVE = regex.compile(WORD_START + r"được" + WORD_END + r"\s+", regex.IGNORECASE)
+ADDRESSEE = regex.compile(r"\s*(?:với|trước|cho|trên|qua)\s+[^,:;.!?“”\"«»]{1,50}?(?=\s*(?:rằng|là|:|,)" + WORD_END + ")", regex.IGNORECASE)
+# An object before the complementiser: "nhắc lại lập trường rằng", "gọi cuộc đàm phán là".
+OBJECT_BEFORE = {
+    "rằng": regex.compile(r"\s+(?:(?!rằng|là)[^,:;.!?“”\"«»])" + r"{1,60}?\s+(?=rằng" + WORD_END + ")", regex.IGNORECASE),
+    "là": regex.compile(r"\s+(?:(?!rằng|là)[^,:;.!?“”\"«»])" + r"{1,60}?\s+(?=(?:rằng|là)" + WORD_END + ")", regex.IGNORECASE),
+}
+COMPLEMENTISER = regex.compile(r"(?:\s*[:,]\s*|\s*)(?:(?:rằng|là)" + WORD_END + r")?(?:\s*[:,])?\s*", regex.IGNORECASE)
+HAS_COMPLEMENTISER = regex.compile(r"[:,]|rằng|là", regex.IGNORECASE)
+TAIL_ONLY = regex.compile(r"^(?:(?:tại|trong|với|khi|hôm|ngày|sau|trước|trên|ở|lúc|thêm|vào)" + WORD_END + r"[^“”\"«»]{0,80})?$", regex.IGNORECASE)
+NARRATIVE_TAIL = regex.compile(r",\s*khi\s+(?:được|bị)\s+hỏi" + WORD_END, regex.IGNORECASE)
+SOURCE_BEFORE = regex.compile(r"(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,80}?)\s*,\s*", regex.IGNORECASE)
+SOURCE_AFTER = regex.compile(r",\s*(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,60}?)\s*[.!]?\s*$", regex.IGNORECASE)
+MIN_INDIRECT_WORDS = 3
+SCARE_QUOTE_WORDS = 4
+
+
+@cache
+def _modifier_regex(kind: str) -> regex.Pattern:
+    return alternation(r["phrase"] for r in read_tsv("modifiers.tsv") if r["kind"] == kind)
+
+
+def _adjunct_starts() -> regex.Pattern:
+    return _modifier_regex("adjunct")
+
+
+def _predicate_starts() -> regex.Pattern:
+    return _modifier_regex("predicate_start")
+
+
+@dataclass
+class Candidate:
+    start: int
+    end: int
+    quote_type: str
+    rule: str
+    sentence: Sentence
+    mention: Mention | None = None
+    cue: str | None = None
+    cue_lemma: str | None = None
+    cue_start: int | None = None
+    cue_end: int | None = None
+    flags: list[str] = field(default_factory=list)
+    inherited: Candidate | None = None  # floating / coordinated: the quote whose speaker is shared
+    spans: list[QuoteSpan] = field(default_factory=list)
+
+
+@dataclass
+class CueMatch:
+    start: int
+    end: int
+    cue: Cue
+    subject: Mention | None = None
+    subject_start: int = 0  # where the attribution (subject or its conjunction) starts
+    how: str = ""  # how the subject was found
+    pieces: list[tuple[int, int]] = field(default_factory=list)
+    subject_piece: int = -1
+
+
+class ArticleDetector:
+    def __init__(self, article_id: str, seg: Segmented):
+        self.article_id = article_id
+        self.seg = seg
+        self.text = seg.text
+        self.lex = load()
+        self.candidates: list[Candidate] = []
+        self.rejections: list[Rejection] = []
+        self.used_spans: set[int] = set()
+
+    # -- helpers ---------------------------------------------------------------
+    def reject(self, start: int, end: int, reason: str, rule: str) -> None:
+        self.rejections.append(Rejection(self.article_id, start, end, self.text[start:end], reason, rule))
+
+    def spans_in(self, start: int, end: int) -> list[QuoteSpan]:
+        return [s for s in self.seg.quotes if start <= s.open < end]
+
+    def inside_quotation(self, pos: int) -> bool:
+        return any(s.inner_start <= pos < s.inner_end for s in self.seg.quotes)
+
+    def paragraph(self, sentence: Sentence):
+        return self.seg.paragraphs[sentence.paragraph]
+
+    def sentence_start(self, sentence: Sentence) -> int:
+        """Skip a caption prefix (Chụp lại hình ảnh, ...) that is page furniture."""
+        for prefix in self.lex.caption_prefixes:
+            m = prefix.match(self.text, sentence.start, sentence.end)
+            if m:
+                return m.end() + len(self.text[m.end():sentence.end]) - len(self.text[m.end():sentence.end].lstrip())
+        return sentence.start
+
+    # -- run -------------------------------------------------------------------
+    def run(self) -> tuple[list[Candidate], list[Rejection]]:
+        for sentence in self.seg.sentences:
+            if self.paragraph(sentence).furniture:
+                for span in self.spans_in(sentence.start, sentence.end):
+                    self.reject(span.inner_start, span.inner_end, "page_furniture", "furniture")
+                continue
+            self.detect_cues(sentence)
+            self.detect_sources(sentence)
+            self.detect_headline_colon(sentence)
+        for sentence in self.seg.sentences:
+            if not self.paragraph(sentence).furniture:
+                self.leftover_spans(sentence)
+        self.candidates.sort(key=lambda c: (c.start, c.end))
+        return self.candidates, self.rejections
+
+    # -- 1. cues ---------------------------------------------------------------
+    def find_cues(self, sentence: Sentence) -> list[CueMatch]:
+        start = self.sentence_start(sentence)
+        traps = [(m.start(), m.end(), self.lex.traps[fold_key(m.group(0))])
+                 for m in self.lex.trap_regex.finditer(self.text, start, sentence.end)]
+        cues = []
+        for m in self.lex.cue_regex.finditer(self.text, start, sentence.end):
+            if self.inside_quotation(m.start()):
+                continue
+            trap = next((t for t in traps if t[0] <= m.start() < t[1] or m.start() <= t[0] < m.end()), None)
+            if trap:
+                self.reject(trap[0], trap[1], trap[2], "cue_trap")
+                continue
+            if cues and not self.text[cues[-1].end:m.start()].strip():
+                continue  # "tái khẳng định cam kết": a cue word right after a cue is its object
+            cues.append(CueMatch(m.start(), m.end(), self.lex.cues[fold_key(m.group(0))]))
+        return cues
+
+    def detect_cues(self, sentence: Sentence) -> None:
+        cues = self.find_cues(sentence)
+        left = self.sentence_start(sentence)
+        for i, cue in enumerate(cues):
+            previous = cues[i - 1] if i else None
+            region_start = previous.end if previous else left
+            self.find_subject(cue, region_start, previous)
+        accepted = [c for c in cues if c.subject]
+        for cue in cues:
+            if not cue.subject:
+                self.reject(cue.start, cue.end, "no_speaker_before_cue", "cue")
+                continue
+            if cue.cue.cls == "quote_of":
+                continue  # "A dẫn lời B nói ...": the quote is taken by B's own cue
+            following = [c for c in accepted if c.start > cue.end]
+            limit = following[0].subject_start if following else sentence.end
+            self.build_from_cue(sentence, cue, limit, left)
+
+    def pieces(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Split [start, end) at separators and quotation edges that are outside quotations."""
+        cuts = [start]
+        for m in SEPARATOR.finditer(self.text, start, end):
+            if not self.inside_quotation(m.start()) and not self._inside_parenthesis(m.start(), start):
+                cuts += [m.start(), m.end()]
+        for span in self.spans_in(start, end):
+            cuts += [span.open, min(span.outer_end, end)]
+        cuts = sorted(set(c for c in cuts if start <= c <= end)) + [end]
+        return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a and not SEPARATOR.fullmatch(self.text[a:b])]
+
+    def _inside_parenthesis(self, pos: int, start: int) -> bool:
+        before = self.text[start:pos]
+        return before.count("(") > before.count(")")
+
+    def find_subject(self, cue: CueMatch, region_start: int, previous: CueMatch | None) -> None:
+        """Who speaks: the noun phrase right before the cue, with its asides and adverbs."""
+        pieces = self.pieces(region_start, cue.start)
+        cue.pieces = pieces
+        if not pieces:
+            self._inherit(cue, previous, cue.start)
+            return
+        a, b = pieces[-1]
+        if SEPARATOR.search(self.text[b:cue.start]) or not strip_edges(self.text[a:b], a)[0]:
+            # "Ông Putin, sau nhiều tuần im lặng, cảnh báo" / "..., nói rằng": nothing right before the cue
+            if previous and previous.subject:
+                self._inherit(cue, previous, b)
+            elif len(pieces) >= 2:
+                self._after_aside(cue, pieces)
+            return
+        piece = self.text[a:b]
+        if previous and previous.cue.cls == "quote_of":
+            cue.subject, cue.how = parse_mention(piece, a), "quoted_by"
+        attempts = [(piece, a)]
+        passive = list(PASSIVE.finditer(piece))
+        if passive:
+            attempts.append((piece[passive[-1].end():], a + passive[-1].end()))
+        for phrase, offset in attempts:
+            if cue.subject:
+                break
+            cue.subject = parse_mention(phrase, offset)
+        if cue.subject:
+            cue.subject_start, cue.subject_piece = self._attribution_start(a), len(pieces) - 1
+            return
+        conj = CONJUNCTION.search(piece)
+        if conj:  # "X không nhượng bộ nhưng nói rằng": the subject is the clause's own
+            if previous and previous.subject:
+                self._inherit(cue, previous, a + conj.start())
+            else:
+                self._inherit(cue, None, a + conj.start(), prefix=(piece[:conj.start()], a))
+            return
+        inner = list(regex.finditer(WORD_START + r"(?:nhưng|và|song|rồi|còn)" + WORD_END + r"\s+", piece))
+        if inner:  # "... là cởi mở và hữu ích nhưng ông cáo buộc": a new clause with its own subject
+            m = inner[-1]
+            cue.subject = parse_mention(piece[m.end():], a + m.end())
+            if cue.subject:
+                cue.subject_start, cue.subject_piece, cue.how = a + m.start(), len(pieces) - 1, "clause"
+                return
+
+    def _attribution_start(self, piece_start: int) -> int:
+        """Back over the separator before the subject, so a clause ends before it."""
+        pos = piece_start
+        while pos > 0 and self.text[pos - 1] in " ,;–—-":
+            pos -= 1
+        return pos
+
+    def _inherit(self, cue: CueMatch, previous: CueMatch | None, at: int, prefix=None) -> None:
+        """A cue with no subject of its own shares the subject of its clause or of the cue before."""
+        if prefix:
+            words = list(TOKEN.finditer(prefix[0]))
+            for k in range(min(len(words), 12), 0, -1):
+                mention = parse_mention(prefix[0][: words[k - 1].end()], prefix[1])
+                if mention:
+                    cue.subject, cue.how = mention, "coordinated"
+                    cue.subject_start = self._attribution_start(at)
+                    return
+        if previous and previous.subject:
+            cue.subject, cue.how = previous.subject, "coordinated"
+            cue.subject_start = self._attribution_start(at)
+
+    def _after_aside(self, cue: CueMatch, pieces: list[tuple[int, int]]) -> None:
+        """`Ông Putin, sau nhiều tuần im lặng, cảnh báo ...` or `ông X, Chủ tịch Y, cho biết`."""
+        (a, b), (c, d) = pieces[-2], pieces[-1]
+        mention = parse_mention(self.text[a:b], a)
+        if not mention or mention.kind == "pronoun":
+            return
+        apposition = parse_mention(self.text[c:d], c)
+        if apposition and apposition.kind == "title" and mention.kind == "name" and not mention.title:
+            mention.title = apposition.title
+        cue.subject, cue.how = mention, "aside"
+        cue.subject_start, cue.subject_piece = self._attribution_start(a), len(pieces) - 2
+
+    def build_from_cue(self, sentence: Sentence, cue: CueMatch, limit: int, left: int) -> None:
+        pos, complementiser = self.after_cue(cue)
+        content_end = self.clause_end(pos, limit)
+        remainder = self.text[pos:content_end].strip()
+        if not remainder and self.text[cue.end:sentence.end].rstrip().endswith(":"):
+            if self.quote_in_next_paragraph(cue, sentence):
+                return
+        if remainder and not TAIL_ONLY.match(remainder):
+            if cue.cue.takes == "complement" and not complementiser and not self.text[pos:pos + 1] in "“\"«‘'":
+                self.reject(cue.start, content_end, "cue_needs_complementiser", "cue")
+                return
+            start = pos
+            rule = "cue_before"
+            if self.is_interrupted(cue, left):
+                start, rule = cue.pieces[0][0], "interrupted"
+            self.emit(sentence, start, content_end, rule, cue)
+            return
+        self.build_backward(sentence, cue)
+
+    def after_cue(self, cue: CueMatch) -> tuple[int, bool]:
+        """Skip an addressee (với báo chí), an object before rằng/là, and rằng / là / : / ,."""
+        pos = cue.end
+        direct = COMPLEMENTISER.match(self.text, pos)
+        if not HAS_COMPLEMENTISER.search(direct.group(0)):
+            objects = OBJECT_BEFORE["là" if cue.cue.takes == "complement" else "rằng"]
+            for pattern in (ADDRESSEE, objects):
+                m = pattern.match(self.text, pos)
+                if m and not self.spans_in(m.start(), m.end()):
+                    pos = m.end()
+        m = COMPLEMENTISER.match(self.text, pos)
+        return m.end(), bool(HAS_COMPLEMENTISER.search(m.group(0)))
+
+    def clause_end(self, start: int, limit: int) -> int:
+        """The end of the reported clause: the limit, minus a source tail and final punctuation."""
+        end = limit
+        tail = NARRATIVE_TAIL.search(self.text, start, end)
+        if tail and not self.inside_quotation(tail.start()):
+            end = tail.start()
+        source = SOURCE_AFTER.search(self.text, start, end)
+        if source and parse_mention(source.group("np"), source.start("np")):
+            end = source.start()
+        return self.trim_end(start, end)
+
+    def trim_end(self, start: int, end: int) -> int:
+        while end > start and (self.text[end - 1].isspace() or self.text[end - 1] in END_PUNCT):
+            if self.inside_quotation(end - 1):
+                break
+            end -= 1
+        return end
+
+    def is_interrupted(self, cue: CueMatch, left: int) -> bool:
+        """`Nato, ông nói, đã chuẩn bị ...`: content before and after a subject-and-cue aside."""
+        if cue.subject_piece < 1 or cue.how:
+            return False
+        first_start, first_end = cue.pieces[0]
+        first = self.text[first_start:first_end]
+        if not self.text[cue.end:].lstrip().startswith(","):
+            return False
+        after = self.text[cue.end:].lstrip()[1:].lstrip()
+        if not _predicate_starts().match(after):
+            return False
+        if len(first.split()) > 6 or _adjunct_starts().match(first) or parse_mention(first, first_start) is None and first[0].islower():
+            return False
+        return not regex.match(r"^(?:theo|tại|trong|sau|trước|khi|về|với|hôm|ngày|phát biểu|trả lời)" + WORD_END, first, regex.IGNORECASE)
+
+    def build_backward(self, sentence: Sentence, cue: CueMatch) -> None:
+        """`"Q", ông X nói.` / `Q, X cho biết.` / `"Q" - bà X cho hay`: the content precedes."""
+        if cue.subject_piece < 1:
+            self.reject(cue.start, cue.end, "cue_without_content", "cue")
+            return
+        start = cue.pieces[0][0]
+        end = cue.pieces[cue.subject_piece - 1][1]
+        if cue.how == "aside":
+            end = cue.pieces[cue.subject_piece - 1][1]
+        end = self.trim_end(start, end)
+        if end <= start:
+            self.reject(cue.start, cue.end, "cue_without_content", "cue")
+            return
+        self.emit(sentence, start, end, "cue_after", cue)
+
+    def quote_in_next_paragraph(self, cue: CueMatch, sentence: Sentence) -> bool:
+        """`Ông nói thêm:` closing a paragraph, the quotation opening the next one."""
+        index = sentence.paragraph + 1
+        if index >= len(self.seg.paragraphs):
+            return False
+        paragraph = self.seg.paragraphs[index]
+        spans = [s for s in self.seg.quotes if s.open == paragraph.start]
+        if not spans:
+            return False
+        nxt = next(s for s in self.seg.sentences if s.paragraph == index)
+        self.emit(nxt, spans[0].open, spans[0].outer_end, "cue_colon_next_paragraph", cue)
+        return True
+
+    def emit(self, sentence: Sentence, start: int, end: int, rule: str, cue: CueMatch | None,
+             mention: Mention | None = None, inherited: Candidate | None = None) -> Candidate | None:
+        """Type the content by its quotation marks and record the candidate."""
+        spans = [s for s in self.spans_in(start, end) if s.outer_end <= end + 1]
+        quote_type, start, end = self.classify(start, end, spans)
+        words = len(TOKEN.findall(self.text[start:end]))
+        if quote_type == "indirect" and words < MIN_INDIRECT_WORDS:
+            self.reject(start, end, "content_too_short", rule)
+            return None
+        if any(c.start < end and start < c.end for c in self.candidates):
+            self.reject(start, end, "overlaps_earlier_quote", rule)
+            return None
+        flags = sorted({f for s in spans for f in s.flags})
+        if sentence.caption or self.paragraph(sentence).caption:
+            flags.append("caption")
+        if sentence.paragraph == 0:
+            flags.append("headline")
+        candidate = Candidate(start, end, quote_type, rule, sentence, mention or (cue.subject if cue else None),
+                              flags=flags, inherited=inherited, spans=spans)
+        if cue:
+            candidate.cue, candidate.cue_lemma = self.text[cue.start:cue.end], cue.cue.lemma
+            candidate.cue_start, candidate.cue_end = cue.start, cue.end
+            if cue.how == "coordinated":
+                candidate.flags.append("shared_subject")
+        self.used_spans.update(id(s) for s in spans)
+        self.candidates.append(candidate)
+        return candidate
+
+    def classify(self, start: int, end: int, spans: list[QuoteSpan]) -> tuple[str, int, int]:
+        """direct if the content is one quotation, mixed if it carries quoted words, else indirect."""
+        if not spans:
+            return "indirect", start, end
+        first = spans[0]
+        before = self.text[start:first.open].strip()
+        after = self.text[first.outer_end:end].strip(" " + END_PUNCT)
+        if not before and (not after or self.text[first.outer_end:end].lstrip().startswith(",") and len(spans) == 1):
+            return "direct", first.inner_start, first.inner_end
+        last = spans[-1]
+        if before.endswith(":") and len(spans) == 1 and not after:  # "nói với báo chí tại X: "Q""
+            return "direct", last.inner_start, last.inner_end
+        end = max(end, max(s.outer_end for s in spans))
+        return "mixed", start, self.trim_end(start, end)
+
+    # -- 2. sources ------------------------------------------------------------
+    def detect_sources(self, sentence: Sentence) -> None:
+        start = self.sentence_start(sentence)
+        lead = strip_edges(self.text[start:sentence.end], start)
+        before = SOURCE_BEFORE.match(self.text, lead[1], sentence.end)
+        if before:
+            mention = self.source_mention(before)
+            content_end = self.trim_end(before.end(), sentence.end)
+            if mention and not self.covered(before.end(), content_end):
+                self.emit_source(sentence, before.end(), content_end, "source_before", before, mention)
+        after = SOURCE_AFTER.search(self.text, start, sentence.end)
+        if after and not self.inside_quotation(after.start()):
+            mention = self.source_mention(after)
+            content_end = self.trim_end(start, after.start())
+            if mention and not self.covered(start, content_end):
+                self.emit_source(sentence, start, content_end, "source_after", after, mention)
+
+    def source_mention(self, m: regex.Match) -> Mention | None:
+        np = m.group("np")
+        key = fold_key(np)
+        if any(key == trap or key.startswith(trap + " ") for trap in self.lex.source_traps):
+            self.reject(m.start(), m.end(), "theo_not_a_source", "source")
+            return None
+        np_start = m.start("np")
+        lời = regex.match(r"lời(?: kể)?(?: của)?\s+", np, regex.IGNORECASE)
+        if lời:
+            np, np_start = np[lời.end():], np_start + lời.end()
+        mention = parse_mention(np, np_start)
+        if not mention or mention.kind in ("pronoun",):
+            self.reject(m.start(), m.end(), "theo_without_speaker", "source")
+            return None
+        return mention
+
+    def covered(self, start: int, end: int) -> bool:
+        return any(c.start < end and start < c.end for c in self.candidates)
+
+    def emit_source(self, sentence, start, end, rule, m, mention) -> None:
+        cue = CueMatch(m.start("theo"), m.end("theo"), Cue("theo", "theo", "source", "clause"), mention)
+        self.emit(sentence, start, end, rule, cue)
+
+    # -- headlines: "Hương Giang: Tôi không ..." ----------------------------------
+    def detect_headline_colon(self, sentence: Sentence) -> None:
+        if sentence.paragraph != 0:
+            return
+        m = regex.match(r"([^:“”\"«»]{2,60}):\s+", self.text[sentence.start:sentence.end])
+        if not m:
+            return
+        mention = parse_mention(m.group(1), sentence.start)
+        if not mention or mention.kind not in ("name", "title", "organization"):
+            return
+        start = sentence.start + m.end()
+        end = self.trim_end(start, sentence.end)
+        if not self.covered(start, end):
+            candidate = self.emit(sentence, start, end, "headline_colon", None, mention)
+            if candidate:
+                candidate.cue = ":"
+
+    # -- 3. quotation marks no cue has claimed ------------------------------------
+    def leftover_spans(self, sentence: Sentence) -> None:
+        for span in self.spans_in(sentence.start, sentence.end):
+            if id(span) in self.used_spans or self.covered(span.inner_start, span.inner_end):
+                continue
+            if self.colon_speaker(sentence, span) or self.floating(sentence, span):
+                continue
+            words = len(TOKEN.findall(self.text[span.inner_start:span.inner_end]))
+            reason = "scare_quote_or_name" if words <= SCARE_QUOTE_WORDS else "quotation_without_speaker"
+            self.reject(span.inner_start, span.inner_end, reason, "quote_marks")
+
+    def colon_speaker(self, sentence: Sentence, span: QuoteSpan) -> bool:
+        """`Bà Lan thốt lên: "..."`: a speaker, a few words of manner, a colon, the quotation."""
+        head = self.text[self.sentence_start(sentence):span.open]
+        m = regex.search(r"([^,;:.“”\"«»]{1,120}):\s*$", head)
+        if not m:
+            return False
+        phrase_start = self.sentence_start(sentence) + m.start(1)
+        phrase = m.group(1)
+        words = list(TOKEN.finditer(phrase))
+        for k in range(min(len(words), 12), 0, -1):
+            mention = parse_mention(phrase[: words[k - 1].end()], phrase_start)
+            manner = phrase[words[k - 1].end():].strip()
+            if mention and len(manner.split()) <= 6:
+                candidate = self.emit(sentence, span.open, span.outer_end, "colon_speaker", None, mention)
+                if candidate:
+                    candidate.cue = manner or ":"
+                    lemma = self.lex.cues.get(fold_key(manner))
+                    candidate.cue_lemma = lemma.lemma if lemma else None
+                    if manner:
+                        candidate.cue_start = phrase_start + words[k - 1].end() + (len(phrase[words[k - 1].end():]) - len(phrase[words[k - 1].end():].lstrip()))
+                        candidate.cue_end = candidate.cue_start + len(manner)
+                return candidate is not None
+        return False
+
+    def floating(self, sentence: Sentence, span: QuoteSpan) -> bool:
+        """A quotation standing alone after a quoted speaker continues that speaker."""
+        lead = self.text[self.sentence_start(sentence):span.open].strip()
+        trail = self.text[span.outer_end:sentence.end].strip(" " + END_PUNCT)
+        if lead or trail or len(TOKEN.findall(self.text[span.inner_start:span.inner_end])) <= SCARE_QUOTE_WORDS:
+            return False
+        previous = [c for c in self.candidates if c.end <= span.open and c.mention]
+        if not previous:
+            return False
+        last = max(previous, key=lambda c: c.end)
+        if sentence.paragraph - last.sentence.paragraph > 1:
+            return False
+        if any(self.lex.title_regex.search(self.text, last.end, span.open) for _ in [0]) and sentence.paragraph != last.sentence.paragraph:
+            return False
+        candidate = self.emit(sentence, span.open, span.outer_end, "floating_continuation", None, last.mention, inherited=last)
+        return candidate is not None
+
+
+def detect(article_id: str, seg: Segmented) -> tuple[list[Candidate], list[Rejection]]:
+    return ArticleDetector(article_id, seg).run()

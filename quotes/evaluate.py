@@ -1,0 +1,143 @@
+"""`quotes eval GOLD DATASET`: span precision/recall/F1 (lenient and strict), speaker accuracy
+and end-to-end F1, by quote type, against hand-annotated gold JSONL."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from quotes.lexicon import load
+from quotes.normalise import fold_key
+
+STRICT_OVERLAP = 0.8
+TYPES = ("direct", "indirect", "mixed")
+
+
+@dataclass
+class Span:
+    article_id: str
+    start: int
+    end: int
+    quote_type: str
+    speaker: str | None
+
+    def overlap(self, other: Span) -> int:
+        return max(0, min(self.end, other.end) - max(self.start, other.start))
+
+    def strict_match(self, other: Span) -> bool:
+        shared = self.overlap(other)
+        return shared >= STRICT_OVERLAP * (self.end - self.start) and shared >= STRICT_OVERLAP * (other.end - other.start)
+
+
+def load_gold(paths: list[Path], texts: dict[str, str] | None = None) -> list[Span]:
+    spans = []
+    for path in paths:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if texts is not None and "span_sha1" in row and row["article_id"] in texts:
+                span = texts[row["article_id"]][row["start"]:row["end"]]
+                if hashlib.sha1(span.encode()).hexdigest()[:12] != row["span_sha1"]:
+                    raise ValueError(f"{path}:{number}: the article text changed; gold offsets no longer fit")
+            spans.append(Span(str(row["article_id"]), row["start"], row["end"], row["type"], row.get("speaker")))
+    return spans
+
+
+def load_predictions(dataset: Path, article_ids: set[str]) -> tuple[list[Span], dict[str, str]]:
+    quotes = pq.read_table(dataset / "quotes.parquet", columns=["article_id", "start", "end", "quote_type", "speaker"])
+    articles = pq.read_table(dataset / "articles.parquet", columns=["article_id", "text"])
+    texts = {a: t for a, t in zip(articles["article_id"].to_pylist(), articles["text"].to_pylist()) if a in article_ids}
+    spans = [Span(r["article_id"], r["start"], r["end"], r["quote_type"], r["speaker"])
+             for r in quotes.to_pylist() if r["article_id"] in article_ids]
+    return spans, texts
+
+
+def match(gold: list[Span], predicted: list[Span]) -> list[tuple[Span, Span]]:
+    """One-to-one pairs with any overlap, best-overlapping pairs first."""
+    pairs = sorted(((g.overlap(p) / max(g.end - g.start, p.end - p.start), gi, pi)
+                    for gi, g in enumerate(gold) for pi, p in enumerate(predicted)
+                    if g.article_id == p.article_id and g.overlap(p) > 0), reverse=True)
+    used_gold, used_pred, matched = set(), set(), []
+    for _, gi, pi in pairs:
+        if gi not in used_gold and pi not in used_pred:
+            used_gold.add(gi)
+            used_pred.add(pi)
+            matched.append((gold[gi], predicted[pi]))
+    return matched
+
+
+def speaker_key(name: str | None) -> str:
+    """Compare speakers without case, tone placement, or a leading honorific/title."""
+    if not name:
+        return ""
+    key = fold_key(name)
+    lex = load()
+    for regex_ in (lex.title_regex,):
+        m = regex_.match(key)
+        if m and m.end() < len(key):
+            key = key[m.end():].strip()
+    first, _, rest = key.partition(" ")
+    if first in lex.honorifics and rest:
+        key = rest
+    return key
+
+
+def same_speaker(gold: str | None, predicted: str | None) -> bool:
+    g, p = speaker_key(gold), speaker_key(predicted)
+    if g == p:
+        return True
+    shorter, longer = sorted((g.split(), p.split()), key=len)
+    return len(shorter) >= 2 and longer[-len(shorter):] == shorter
+
+
+def f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def score(gold: list[Span], predicted: list[Span]) -> dict:
+    matched = match(gold, predicted)
+    strict = [(g, p) for g, p in matched if g.strict_match(p)]
+    right = [(g, p) for g, p in matched if same_speaker(g.speaker, p.speaker)]
+    right_strict = [(g, p) for g, p in strict if same_speaker(g.speaker, p.speaker)]
+
+    def prf(n: int) -> tuple[float, float, float]:
+        precision = n / len(predicted) if predicted else 0.0
+        recall = n / len(gold) if gold else 0.0
+        return precision, recall, f1(precision, recall)
+
+    return {
+        "gold": len(gold), "predicted": len(predicted),
+        "lenient": prf(len(matched)), "strict": prf(len(strict)),
+        "speaker_accuracy": len(right) / len(matched) if matched else 0.0,
+        "e2e_lenient": prf(len(right))[2], "e2e_strict": prf(len(right_strict))[2],
+    }
+
+
+def evaluate(gold_paths: list[Path], dataset: Path) -> dict[str, dict]:
+    ids = {g.article_id for g in load_gold(gold_paths)}
+    predicted, texts = load_predictions(dataset, ids)
+    missing = ids - set(texts)
+    if missing:
+        raise ValueError(f"{len(missing)} gold articles are not in {dataset}: {sorted(missing)[:5]}")
+    gold = load_gold(gold_paths, texts)
+    table = {"all": score(gold, predicted)}
+    for quote_type in TYPES:
+        table[quote_type] = score([g for g in gold if g.quote_type == quote_type],
+                                  [p for p in predicted if p.quote_type == quote_type])
+    return table
+
+
+def format_table(table: dict[str, dict]) -> str:
+    header = "| type | gold | pred | P lenient | R lenient | F1 lenient | P strict | R strict | F1 strict | speaker acc | e2e F1 lenient | e2e F1 strict |"
+    lines = [header, "|" + "---|" * 12]
+    for name, s in table.items():
+        cells = [name, str(s["gold"]), str(s["predicted"]), *(f"{v:.3f}" for v in s["lenient"]),
+                 *(f"{v:.3f}" for v in s["strict"]), f"{s['speaker_accuracy']:.3f}",
+                 f"{s['e2e_lenient']:.3f}", f"{s['e2e_strict']:.3f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,126 @@
+"""Lexicons: reviewable TSV files in quotes/lexicons, loaded once and compiled to regexes."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import regex
+
+from quotes.normalise import fold_key
+
+LEXICON_DIR = resources.files("quotes") / "lexicons"
+
+# Vietnamese words are runs of letters (with combining marks); \b in `re` splits NFD words.
+WORD_START = r"(?<![\p{L}\p{M}\p{N}])"
+WORD_END = r"(?![\p{L}\p{M}\p{N}])"
+
+
+def read_tsv(name: str) -> list[dict[str, str]]:
+    """Rows of a lexicon file; lines starting with # are comments."""
+    text = (LEXICON_DIR / name).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def lexicon_hash() -> str:
+    """A hash of every lexicon file, so a dataset can say which rules built it."""
+    digest = hashlib.sha256()
+    for item in sorted(LEXICON_DIR.iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".tsv"):
+            digest.update(item.name.encode() + b"\0" + item.read_bytes())
+    return digest.hexdigest()
+
+
+_TONE_VARIANTS = {
+    # old-style <-> new-style tone placement on oa, oe, uy
+    "òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ",
+    "òe": "oè", "óe": "oé", "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ",
+    "ùy": "uỳ", "úy": "uý", "ủy": "uỷ", "ũy": "uỹ", "ụy": "uỵ",
+}
+_TONE_VARIANTS.update({new: old for old, new in list(_TONE_VARIANTS.items())})
+_TONE_PAIR = regex.compile("|".join(map(regex.escape, _TONE_VARIANTS)), regex.IGNORECASE)
+
+
+def phrase_pattern(phrase: str) -> str:
+    """A regex for a lexicon phrase: any spacing, either tone placement, whole words."""
+    parts = []
+    pos = 0
+    for m in _TONE_PAIR.finditer(phrase):
+        parts.append(regex.escape(phrase[pos:m.start()]))
+        pair = m.group(0).lower()
+        parts.append(f"(?:{regex.escape(pair)}|{regex.escape(_TONE_VARIANTS[pair])})")
+        pos = m.end()
+    parts.append(regex.escape(phrase[pos:]))
+    body = "".join(parts).replace(r"\ ", r"\s+").replace(" ", r"\s+")
+    return body
+
+
+def alternation(phrases) -> regex.Pattern:
+    """One whole-word, case-insensitive regex for many phrases, longest first."""
+    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
+    body = "|".join(phrase_pattern(p) for p in ordered)
+    return regex.compile(f"{WORD_START}(?:{body}){WORD_END}", regex.IGNORECASE | regex.V1)
+
+
+@dataclass(frozen=True)
+class Cue:
+    cue: str
+    lemma: str
+    cls: str
+    takes: str
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    cues: dict[str, Cue]  # fold_key(cue) -> Cue
+    cue_regex: regex.Pattern
+    traps: dict[str, str]  # fold_key(phrase) -> reason
+    trap_regex: regex.Pattern
+    source_traps: frozenset[str]
+    honorifics: dict[str, tuple[str, str]]  # fold_key(word) -> (gender, number)
+    titles: frozenset[str]
+    title_regex: regex.Pattern
+    organisations: dict[str, str]  # fold_key(word) -> kind
+    organisation_regex: regex.Pattern
+    groups: dict[str, str]
+    boilerplate_lines: tuple[regex.Pattern, ...]
+    caption_prefixes: tuple[regex.Pattern, ...]
+    credit_regex: regex.Pattern
+
+
+@cache
+def load() -> Lexicons:
+    cues = {fold_key(r["cue"]): Cue(r["cue"], r["lemma"], r["class"], r["takes"]) for r in read_tsv("cues.tsv")}
+    traps = {fold_key(r["phrase"]): r["reason"] for r in read_tsv("traps.tsv")}
+    sources = read_tsv("sources.tsv")
+    honorifics = {fold_key(r["word"]): (r["gender"], r["number"]) for r in read_tsv("honorifics.tsv")}
+    titles = frozenset(fold_key(r["title"]) for r in read_tsv("titles.tsv"))
+    organisations = {fold_key(r["word"]): r["kind"] for r in read_tsv("organisations.tsv")}
+    groups = {fold_key(r["word"]): r["kind"] for r in read_tsv("groups.tsv")}
+    boiler = read_tsv("boilerplate.tsv")
+
+    def patterns(kind: str, anchored: bool) -> tuple[regex.Pattern, ...]:
+        wrap = (lambda p: rf"^\s*(?:{p})\s*$") if anchored else (lambda p: rf"^\s*(?:{p})")
+        return tuple(regex.compile(wrap(r["pattern"]), regex.IGNORECASE) for r in boiler if r["kind"] == kind)
+
+    credits = "|".join(r["pattern"] for r in boiler if r["kind"] == "credit")
+    return Lexicons(
+        cues=cues,
+        cue_regex=alternation(c.cue for c in cues.values()),
+        traps=traps,
+        trap_regex=alternation(r for r in traps),
+        source_traps=frozenset(fold_key(r["phrase"]) for r in sources if r["kind"] == "trap"),
+        honorifics=honorifics,
+        titles=titles,
+        title_regex=alternation(titles),
+        organisations=organisations,
+        organisation_regex=alternation(organisations),
+        groups=groups,
+        boilerplate_lines=patterns("line", anchored=True),
+        caption_prefixes=patterns("caption_prefix", anchored=False),
+        credit_regex=regex.compile(rf"(?:{credits})\s*", regex.IGNORECASE),
+    )

@@ -1,0 +1,277 @@
+"""Parse a speaker mention: the noun phrase in front of a cue (or after `theo`, `dẫn lời`).
+
+`parse_mention` accepts a phrase only if all of it is a speaker: a pronoun, a title and/or
+honorific with a name, an organisation, a group or an unnamed source, or a description that
+points back (`vị này`). Anything else (a clause, a noun like `các cuộc đàm phán`) is not a
+speaker, so the cue in front of it is not an attribution.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import regex
+
+from quotes.lexicon import WORD_END, WORD_START, alternation, load, read_tsv
+from quotes.normalise import fold_key
+from quotes.records import Mention
+
+TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}&'’.-]*[\p{L}\p{M}\p{N}])?\.?")
+CAPITALISED = regex.compile(r"\p{Lu}")
+MAX_NAME_TOKENS = 5
+MAX_TITLE_TOKENS = 10
+DESCRIPTION_END = regex.compile(WORD_START + r"(?:này|đó|ấy|nói trên)\s*$", regex.IGNORECASE)
+STATEMENT_OF = regex.compile(
+    r"^(?:một |các |bản )?(?:tuyên bố|thông cáo(?: báo chí)?|báo cáo|thông báo|văn bản|công văn|bài viết|bài đăng)"
+    r"(?: mới nhất| chính thức)? của\s+",
+    regex.IGNORECASE,
+)
+
+
+@cache
+def _modifiers() -> dict[str, regex.Pattern]:
+    rows = read_tsv("modifiers.tsv")
+    return {kind: alternation(r["phrase"] for r in rows if r["kind"] == kind) for kind in ("connector", "adverb")}
+
+
+@cache
+def _surnames() -> frozenset[str]:
+    return frozenset(fold_key(r["surname"]) for r in read_tsv("surnames.tsv"))
+
+
+@cache
+def _honorific_regex() -> regex.Pattern:
+    return alternation(load().honorifics)
+
+
+TIME_EXPRESSION = regex.compile(
+    WORD_START
+    + r"(?:(?:vào |trong )?(?:sáng|chiều|tối|trưa|đêm|hôm|ngày|tuần|tháng|năm)"
+    r"(?: nay| qua| trước| sau| này| kia| thứ \p{L}+| \d{1,2}(?:[/-]\d{1,2}){0,2})+"
+    r"(?:\s*\([^)]{1,30}\))?|\(giờ địa phương\))"
+    + WORD_END,
+    regex.IGNORECASE,
+)
+PARENTHESIS = regex.compile(r"\s*\([^()]{0,120}\)")
+
+
+def strip_edges(phrase: str, offset: int) -> tuple[str, int]:
+    """Drop leading connectors and trailing adverbs/time expressions; keep offsets right."""
+    mods = _modifiers()
+    changed = True
+    while changed and phrase:
+        changed = False
+        lead = regex.match(rf"\s*(?:{mods['connector'].pattern})\s*,?\s*", phrase, regex.IGNORECASE)
+        if lead and lead.end() < len(phrase):
+            phrase, offset, changed = phrase[lead.end():], offset + lead.end(), True
+        for pattern in (mods["adverb"], TIME_EXPRESSION):
+            trail = regex.search(rf"\s*(?:{pattern.pattern})\s*$", phrase, regex.IGNORECASE)
+            if trail and trail.start() > 0:
+                phrase, changed = phrase[: trail.start()], True
+        stripped = phrase.rstrip(" ,")
+        if stripped != phrase:
+            phrase, changed = stripped, True
+        stripped = phrase.lstrip(" ,")
+        if stripped != phrase:
+            offset += len(phrase) - len(stripped)
+            phrase, changed = stripped, True
+    return phrase, offset
+
+
+def parse_mention(phrase: str, offset: int) -> Mention | None:
+    """The whole phrase as a speaker mention, or None if it is not one."""
+    phrase, offset = strip_edges(phrase, offset)
+    if not phrase or len(phrase) > 160:
+        return None
+    statement = STATEMENT_OF.match(phrase)
+    if statement:  # "một tuyên bố của Tổng thống Pháp cho biết": the speaker is the author
+        return parse_mention(phrase[statement.end():], offset + statement.end())
+    for parser in (_pronoun, _description, _organisation, _group_or_unnamed, _person):
+        mention = parser(phrase, offset)
+        if mention:
+            return mention
+    return None
+
+
+def _mention(phrase: str, offset: int, kind: str, **fields) -> Mention:
+    return Mention(text=phrase, start=offset, end=offset + len(phrase), kind=kind, **fields)
+
+
+def _pronoun(phrase: str, offset: int) -> Mention | None:
+    info = load().honorifics.get(fold_key(phrase))
+    if not info:
+        return None
+    gender, number = info
+    return _mention(phrase, offset, "pronoun", gender=gender, plural=number == "pl")
+
+
+def _description(phrase: str, offset: int) -> Mention | None:
+    """`ông này`, `vị tướng này`, `nữ bác sĩ đó`: a lower-case noun phrase pointing back."""
+    if not DESCRIPTION_END.search(phrase):
+        return None
+    words = phrase.split()
+    if len(words) > 6 or any(CAPITALISED.match(w) for w in words[1:]):
+        return None
+    head = fold_key(words[0])
+    gender = load().honorifics.get(head, ("any", "sg"))[0]
+    return _mention(phrase, offset, "description", gender=gender, title=" ".join(words[:-1]))
+
+
+def _organisation(phrase: str, offset: int) -> Mention | None:
+    lex = load()
+    match = lex.organisation_regex.match(phrase)
+    title = lex.title_regex.match(phrase)
+    if not match or (title and title.end() > match.end()):
+        return None
+    kind = lex.organisations[fold_key(match.group(0))]
+    rest = phrase[match.end():]
+    if kind == "head":
+        # An organisation name: the head, then its qualifiers (Bộ Ngoại giao Nga, Sở Y tế TP.HCM).
+        if len(TOKEN.findall(phrase)) > MAX_TITLE_TOKENS or not rest.strip():
+            return None
+        if regex.search(r"[,;:]", rest) or not _looks_like_name(rest.split()):
+            return None
+    elif rest.strip():
+        # A whole name followed by more words (Nga và NATO) is a group of organisations.
+        joined = regex.match(r"\s+(?:và|cùng)\s+(.+)$", rest)
+        if joined and parse_mention(joined.group(1), 0):
+            return _mention(phrase, offset, "group", plural=True)
+        return None
+    return _mention(phrase, offset, "organization", name=phrase, plural=True)
+
+
+ADMIN_WORDS = frozenset(fold_key(w) for w in (
+    "tỉnh thành phố tp huyện quận xã phường thị xã thị trấn nhân dân cổ phần trách nhiệm hữu hạn "
+    "và trung ương quốc gia nhà nước").split())
+
+
+def _looks_like_name(words: list[str]) -> bool:
+    """Capitalised like a name: Vietnamese capitalises each compound's first syllable (Bộ Ngoại
+    giao Nga), so two lower-case words in a row end the name, unless they are admin words
+    (Công an tỉnh X) or a title (Hội đàm Ngoại trưởng ... is not an organisation)."""
+    if not words or not CAPITALISED.match(words[0]) and fold_key(words[0]) not in ADMIN_WORDS:
+        return False
+    if load().title_regex.search(" ".join(words)):
+        return False
+    lower_run = 0
+    for word in words:
+        if CAPITALISED.match(word) or fold_key(word) in ADMIN_WORDS:
+            lower_run = 0
+            continue
+        lower_run += 1
+        if lower_run > 1:
+            return False
+    return True
+
+
+def _looks_like_qualifier(words: list[str]) -> bool:
+    """Words between a title and a name (Bộ Ngoại giao Mỹ, Sở Y tế tỉnh X, ngoại giao): no
+    adverb or verb phrase (đã gặp), no second title, at most two lower-case words in a row."""
+    if load().title_regex.search(" ".join(words)) or _modifiers()["adverb"].search(" ".join(words)):
+        return False
+    lower_run = 0
+    for word in words:
+        lower_run = 0 if CAPITALISED.match(word) or fold_key(word) in ADMIN_WORDS else lower_run + 1
+        if lower_run > 2:
+            return False
+    return True
+
+
+def _group_or_unnamed(phrase: str, offset: int) -> Mention | None:
+    words = phrase.split()
+    if len(words) > MAX_TITLE_TOKENS + 2:
+        return None
+    groups = load().groups
+    for size in (2, 1):
+        if len(words) < size:
+            continue
+        head = fold_key(" ".join(words[:size]))
+        kind = groups.get(head)
+        if kind not in ("group", "unnamed"):
+            continue
+        noun = words[size:]
+        if noun and not _is_person_noun(noun) or not noun and size == 1:
+            return None
+        if regex.search(r"[,;:]", phrase):
+            return None
+        return _mention(phrase, offset, kind, plural=kind == "group", title=" ".join(noun))
+    return None
+
+
+def _is_person_noun(words: list[str]) -> bool:
+    """Does the noun after các / một name people (chuyên gia, bộ trưởng) rather than things?"""
+    lex = load()
+    for size in (2, 1):
+        head = fold_key(" ".join(words[:size]))
+        if lex.groups.get(head) == "person_noun" or head in lex.titles:
+            return True
+    return bool(lex.title_regex.match(" ".join(words)))
+
+
+def _person(phrase: str, offset: int) -> Mention | None:
+    """[title] [honorific] Name, a title alone (Ngoại trưởng Mỹ), or a bare name (Joe Biden)."""
+    lex = load()
+    core = PARENTHESIS.sub("", phrase)  # "bà X (Chủ tịch UBND xã)" -> apposition dropped
+    appositive = " ".join(m.group(0).strip(" ()") for m in PARENTHESIS.finditer(phrase))
+    tokens = list(TOKEN.finditer(core))
+    if not tokens or regex.search(r"[,;:\"“”]", core):
+        return None
+    if any(t.group(0).endswith(".") and len(t.group(0)) > 2 for t in tokens[:-1]):
+        return None  # a full stop inside: the phrase runs across a sentence boundary
+    gender = "any"
+    title_end = 0
+    title = lex.title_regex.match(core)
+    honorific = _honorific_regex().match(core)
+    if honorific and (not title or honorific.end() >= title.end()):
+        gender = lex.honorifics[fold_key(honorific.group(0))][0]
+        title_end = honorific.end()
+    elif title:
+        title_end = title.end()
+        after_title = _honorific_regex().match(core[title_end:].lstrip())
+        if after_title:  # "Bộ trưởng ông X" is rare but "HLV ông X" occurs
+            gender = lex.honorifics[fold_key(after_title.group(0))][0]
+    name_tokens = _trailing_name(core, tokens, title_end)
+    name = " ".join(t.group(0) for t in name_tokens)
+    title_text = core[:name_tokens[0].start()] if name_tokens else core
+    title_text = title_text.strip()
+    if honorific and title_text.lower().startswith(honorific.group(0).lower()):
+        title_text = title_text[honorific.end():].strip()
+    if not title_end:
+        # No title or honorific: only a bare capitalised name is a person.
+        if not name_tokens or name_tokens[0].start() != tokens[0].start():
+            return None
+        return _mention(phrase, offset, "name", name=name, title=appositive)
+    if len(tokens) > MAX_TITLE_TOKENS + MAX_NAME_TOKENS:
+        return None
+    if not name_tokens and not title:
+        return None
+    qualifiers = core[title_end:name_tokens[0].start()] if name_tokens else core[title_end:]
+    if qualifiers.split() and not _looks_like_qualifier(qualifiers.split()):
+        return None
+    kind = "name" if name_tokens else "title"
+    full_title = " ".join(part for part in (title_text, appositive) if part)
+    return _mention(phrase, offset, kind, name=name, title=full_title, gender=gender)
+
+
+def _trailing_name(core: str, tokens: list, title_end: int) -> list:
+    """The capitalised run at the end of the phrase that is a person's name."""
+    lex = load()
+    run: list = []
+    for i in range(len(tokens) - 1, -1, -1):
+        token = tokens[i]
+        if token.start() < title_end or not CAPITALISED.match(token.group(0)):
+            break
+        word = fold_key(token.group(0))
+        pair = fold_key(tokens[i - 1].group(0) + " " + token.group(0)) if i else ""
+        if word in lex.organisations or pair in lex.organisations or word in lex.titles:
+            break
+        if pair in lex.titles:
+            break
+        run.insert(0, token)
+    if len(run) > 4:
+        surnames = _surnames()
+        starts = [i for i, t in enumerate(run) if fold_key(t.group(0)) in surnames and len(run) - i <= 4]
+        run = run[starts[0]:] if starts else run[-4:]
+    if run and fold_key(run[0].group(0)) in lex.honorifics:
+        run = run[1:]
+    return run

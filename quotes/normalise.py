@@ -1,0 +1,112 @@
+"""Stage 1: normalise article text.
+
+Every offset in the dataset indexes the text this module returns, so it runs
+first and exactly once per article. Each fix is a small pure function registered
+by name; `normalise` reports which fixes changed the text, so a user can see why
+a stored article differs from its source file.
+
+Tone placement (hoà / hòa) is deliberately left alone here: it is part of the
+outlet's spelling, and changing it would rewrite quotes. Matching code uses
+`fold_key`, a tone-placement-insensitive key, instead.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+
+import regex
+
+FIXES: dict[str, Callable[[str], str]] = {}
+
+
+def fix(name: str):
+    """Register a text fix under a stable name (reported in `normalise_steps`)."""
+
+    def register(func: Callable[[str], str]) -> Callable[[str], str]:
+        FIXES[name] = func
+        return func
+
+    return register
+
+
+@fix("newlines")
+def unify_newlines(text: str) -> str:
+    # Windows and old-Mac line ends would otherwise count as two characters or none.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@fix("nfc")
+def compose_nfc(text: str) -> str:
+    # NFD input ("e" + combining marks) would split words for every later regex.
+    return unicodedata.normalize("NFC", text)
+
+
+_INVISIBLE = regex.compile("[\u200b\u200c\u2060\ufeff\u00ad]")
+
+
+@fix("invisible_chars")
+def drop_invisible_chars(text: str) -> str:
+    # Zero-width spaces, BOMs and soft hyphens break cue and name matching.
+    return _INVISIBLE.sub("", text)
+
+
+_ODD_SPACES = regex.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
+
+
+@fix("spaces")
+def plain_spaces(text: str) -> str:
+    return _ODD_SPACES.sub(" ", text)
+
+
+@fix("eth_as_d_stroke")
+def eth_to_d_stroke(text: str) -> str:
+    # Some outlets type Icelandic eth (Ð/ð) for the Vietnamese Đ/đ.
+    return text.replace("\u00d0", "\u0110").replace("\u00f0", "\u0111")
+
+
+_TRAILING_SPACE = regex.compile(r"[ ]+$", regex.MULTILINE)
+
+
+@fix("trailing_spaces")
+def strip_trailing_spaces(text: str) -> str:
+    return _TRAILING_SPACE.sub("", text).strip()
+
+
+def normalise(text: str) -> tuple[str, list[str]]:
+    """Return the normalised text and the names of the fixes that changed it."""
+    applied = []
+    for name, func in FIXES.items():
+        fixed = func(text)
+        if fixed != text:
+            applied.append(name)
+        text = fixed
+    return text, applied
+
+
+def normalise_text(text: str) -> str:
+    return normalise(text)[0]
+
+
+# Old-style tone placement puts the mark on the first vowel of oa/oe/uy; the new
+# style on the second. The key maps both to one spelling; it is used only to
+# compare words, never written out.
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+_GLIDE_PAIRS = regex.compile(
+    r"([oO])([" + _TONE_MARKS + r"])([aAeE])|([uU])([" + _TONE_MARKS + r"])([yY])"
+)
+
+
+def _move_tone(m: regex.Match) -> str:
+    if m.group(1):
+        return m.group(1) + m.group(3) + m.group(2)
+    return m.group(4) + m.group(6) + m.group(5)
+
+
+def fold_key(text: str) -> str:
+    """A comparison key: NFC, lower case, tone placement unified, spaces collapsed."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    # Keep vowel-shape marks (circumflex, breve, horn) next to their letter so the
+    # tone mark is the only thing that moves.
+    decomposed = _GLIDE_PAIRS.sub(_move_tone, decomposed)
+    return " ".join(unicodedata.normalize("NFC", decomposed).split())

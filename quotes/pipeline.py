@@ -1,0 +1,85 @@
+"""The pipeline: normalise -> segment -> detect -> attribute -> resolve speakers.
+
+`extract_article` is a pure function of one article, so the same code serves the CLI, the
+build and any batch engine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from quotes.detect import Candidate, detect
+from quotes.records import Article, Quote, Rejection
+from quotes.segment import segment
+from quotes.speakers import SpeakerIndex, speaker_id
+
+BASE_CONFIDENCE = {
+    "cue_before": 0.9,
+    "cue_after": 0.9,
+    "cue_colon_next_paragraph": 0.85,
+    "interrupted": 0.75,
+    "source_before": 0.8,
+    "source_after": 0.8,
+    "colon_speaker": 0.8,
+    "headline_colon": 0.7,
+    "floating_continuation": 0.6,
+}
+LINK_PENALTY = {"explicit": 0.0, "surname": 0.02, "title": 0.05, "pronoun": 0.08, "description": 0.1,
+                "fuzzy": 0.15, "title_only": 0.1, "floating": 0.0, "unresolved": 0.3}
+
+
+def quote_id(article_id: str, start: int, end: int) -> str:
+    """Stable: the same article and span give the same id in every build."""
+    return "q_" + hashlib.sha1(f"{article_id}\0{start}\0{end}".encode()).hexdigest()[:16]
+
+
+def extract_article(article: Article) -> tuple[list[Quote], list[Rejection]]:
+    seg = segment(article.text)
+    candidates, rejections = detect(article.article_id, seg)
+    quoted = [(s.inner_start, s.inner_end) for s in seg.quotes]
+    index = SpeakerIndex(article.text, quoted)
+    quotes: list[Quote] = []
+    resolved: dict[int, Quote] = {}
+    for candidate in candidates:
+        quote = _to_quote(article, candidate, index, resolved)
+        resolved[id(candidate)] = quote
+        quotes.append(quote)
+    _link_parents(quotes)
+    return quotes, rejections
+
+
+def _to_quote(article: Article, c: Candidate, index: SpeakerIndex, resolved: dict[int, Quote]) -> Quote:
+    quote = Quote(
+        article_id=article.article_id, start=c.start, end=c.end, quote=article.text[c.start:c.end],
+        quote_type=c.quote_type, rule=c.rule, cue=c.cue, cue_lemma=c.cue_lemma,
+        cue_start=c.cue_start, cue_end=c.cue_end, mention=c.mention,
+        paragraph=c.sentence.paragraph, sentence=c.sentence.index, flags=list(c.flags),
+        quote_id=quote_id(article.article_id, c.start, c.end),
+    )
+    if c.inherited is not None and id(c.inherited) in resolved:
+        source = resolved[id(c.inherited)]
+        quote.speaker, quote.speaker_type = source.speaker, source.speaker_type
+        quote.speaker_title, quote.attribution = source.speaker_title, "floating"
+        quote.mention = None
+    elif c.mention is not None:
+        r = index.resolve(c.mention)
+        quote.speaker, quote.speaker_type, quote.attribution, quote.speaker_title = r.speaker, r.speaker_type, r.attribution, r.title
+    else:
+        quote.attribution = "unresolved"
+    if quote.speaker:
+        quote.speaker_id = speaker_id(quote.speaker, quote.speaker_type or "person")
+    if "shared_subject" in quote.flags and quote.attribution == "explicit":
+        quote.attribution = "shared_subject"
+    confidence = BASE_CONFIDENCE.get(c.rule, 0.7) - LINK_PENALTY.get(quote.attribution or "", 0.05)
+    if {"unclosed", "mismatched_marks"} & set(quote.flags):
+        confidence -= 0.05
+    quote.confidence = round(max(confidence, 0.05), 2)
+    return quote
+
+
+def _link_parents(quotes: list[Quote]) -> None:
+    """A quote lying inside another quote's span (a quotation within a quotation) names its parent."""
+    for inner in quotes:
+        for outer in quotes:
+            if outer is not inner and outer.start <= inner.start and inner.end <= outer.end and (outer.end - outer.start) > (inner.end - inner.start):
+                inner.parent_quote_id = outer.quote_id

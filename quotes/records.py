@@ -1,0 +1,69 @@
+"""The plain records that flow through the pipeline: reader -> stages -> writer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Article:
+    article_id: str
+    text: str  # normalised; every offset in the dataset indexes this string
+    title: str = ""
+    source: str = ""  # where it was read from (a file name, never an absolute path)
+    url: str = ""
+    outlet: str = ""
+    published: str = ""
+    normalise_steps: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Mention:
+    """A speaker as written in the text, and what it resolved to."""
+
+    text: str
+    start: int
+    end: int
+    kind: str  # name, pronoun, title, description, organization, group, unnamed
+    name: str = ""  # the name part of the mention, if any (Blinken in "ông Blinken")
+    title: str = ""  # the title part (Ngoại trưởng Mỹ)
+    gender: str = "any"
+    plural: bool = False
+
+
+@dataclass
+class Quote:
+    article_id: str
+    start: int
+    end: int
+    quote: str
+    quote_type: str  # direct, indirect, mixed
+    rule: str
+    cue: str | None = None
+    cue_lemma: str | None = None
+    cue_start: int | None = None
+    cue_end: int | None = None
+    mention: Mention | None = None
+    speaker: str | None = None
+    speaker_id: str | None = None
+    speaker_type: str | None = None
+    speaker_title: str | None = None
+    attribution: str | None = None
+    paragraph: int = 0
+    sentence: int = 0
+    confidence: float = 0.0
+    flags: list[str] = field(default_factory=list)
+    quote_id: str = ""
+    parent_quote_id: str | None = None
+
+
+@dataclass
+class Rejection:
+    """A candidate that looked like a quote and was not one, with the reason."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    reason: str
+    rule: str

@@ -1,0 +1,233 @@
+"""Stage 2: segment an article into paragraphs, quote-mark spans and sentences.
+
+Quote marks are paired before sentences are split, because a quotation may hold several
+sentences and its full stops must not end the sentence that attributes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from quotes.lexicon import load
+
+
+@dataclass
+class Paragraph:
+    index: int
+    start: int
+    end: int
+    furniture: str | None = None  # the boilerplate pattern it matched, if any
+    caption: bool = False
+
+
+@dataclass
+class QuoteSpan:
+    """Text between a pair of quote marks (or from an unclosed mark to the paragraph end)."""
+
+    open: int  # offset of the opening mark
+    close: int | None  # offset of the closing mark; None when unclosed
+    inner_start: int
+    inner_end: int
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def outer_end(self) -> int:
+        return self.close + 1 if self.close is not None else self.inner_end
+
+
+@dataclass
+class Sentence:
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    caption: bool = False
+
+
+@dataclass
+class Segmented:
+    text: str
+    paragraphs: list[Paragraph]
+    quotes: list[QuoteSpan]  # top-level quote-mark spans, in order
+    sentences: list[Sentence]
+
+
+DOUBLE_OPEN, DOUBLE_CLOSE, DOUBLE_EITHER = "“«„", "”»", '"'
+SINGLE_OPEN, SINGLE_CLOSE, SINGLE_EITHER = "‘‹", "’›", "'"
+CANONICAL_PAIRS = {("“", "”"), ("«", "»"), ("„", "“"), ('"', '"'), ("‘", "’"), ("'", "'"), ("‹", "›")}
+MARKS = regex.compile(r"[“”«»„\"‘’‹›']")
+LETTER = regex.compile(r"[\p{L}\p{M}\p{N}]")
+
+
+def split_paragraphs(text: str) -> list[Paragraph]:
+    lex = load()
+    paragraphs = []
+    for m in regex.finditer(r"[^\n]+", text):
+        line = m.group(0)
+        if not line.strip():
+            continue
+        furniture = next((p.pattern for p in lex.boilerplate_lines if p.match(line)), None)
+        caption = any(p.match(line) for p in lex.caption_prefixes)
+        paragraphs.append(Paragraph(len(paragraphs), m.start(), m.end(), furniture, caption))
+    return paragraphs
+
+
+def _role(text: str, pos: int, char: str) -> str | None:
+    """open, close, either or None (an apostrophe inside a word, as in H'Mông)."""
+    before = text[pos - 1] if pos > 0 else " "
+    after = text[pos + 1] if pos + 1 < len(text) else " "
+    if char in SINGLE_EITHER + "’" and LETTER.match(before) and LETTER.match(after):
+        return None
+    if char in DOUBLE_OPEN + SINGLE_OPEN:
+        return "open"
+    if char in DOUBLE_CLOSE + SINGLE_CLOSE:
+        return "close"
+    opens = (before.isspace() or before in "([{-–—:;,/") and not after.isspace()
+    closes = not before.isspace() and (after.isspace() or not LETTER.match(after))
+    if opens and not closes:
+        return "open"
+    if closes and not opens:
+        return "close"
+    return "either"
+
+
+def _family(char: str) -> str:
+    return "double" if char in DOUBLE_OPEN + DOUBLE_CLOSE + DOUBLE_EITHER else "single"
+
+
+def pair_quote_marks(text: str, start: int, end: int) -> list[QuoteSpan]:
+    """Pair the quote marks of one paragraph; return the outermost spans."""
+    marks = [(m.start(), m.group(0)) for m in MARKS.finditer(text, start, end)]
+    marks = [(pos, ch, _role(text, pos, ch)) for pos, ch in marks]
+    marks = [(pos, ch, role) for pos, ch, role in marks if role]
+    spans = _pair_family(text, [m for m in marks if _family(m[1]) == "double"], end)
+    singles = [m for m in marks if _family(m[1]) == "single"]
+    inside = [m for m in singles if any(s.inner_start <= m[0] < s.inner_end for s in spans)]
+    for span in spans:
+        if any(span.inner_start <= m[0] < span.inner_end for m in inside):
+            span.flags.append("nested")
+    free = [m for m in singles if m not in inside and not any(s.open <= m[0] <= (s.close or s.inner_end) for s in spans)]
+    spans += _pair_family(text, free, end, allow_unclosed=False)
+    return sorted(spans, key=lambda s: s.open)
+
+
+def _pair_family(text, marks, para_end, allow_unclosed=True) -> list[QuoteSpan]:
+    spans: list[QuoteSpan] = []
+    stack: list[tuple[int, str]] = []
+    for pos, ch, role in marks:
+        if role == "open" or (role == "either" and not stack):
+            stack.append((pos, ch))
+        elif stack:  # a closer, or an either-mark while a quotation is open
+            open_pos, open_ch = stack.pop()
+            if not stack:  # only outermost spans are kept; inner ones are nesting
+                spans.append(_span(open_pos, open_ch, pos, ch))
+    if stack and allow_unclosed:
+        open_pos, open_ch = stack[0]
+        spans.append(_unclosed(text, open_pos, para_end, spans))
+    return spans
+
+
+def _span(open_pos: int, open_ch: str, close_pos: int, close_ch: str) -> QuoteSpan:
+    flags = [] if (open_ch, close_ch) in CANONICAL_PAIRS else ["mismatched_marks"]
+    return QuoteSpan(open_pos, close_pos, open_pos + 1, close_pos, flags)
+
+
+_SINGLE_CLOSER = regex.compile(r"(?<=\S)['’](?=[\s,.;:!?)]|$)")
+
+
+def _unclosed(text: str, open_pos: int, para_end: int, closed: list[QuoteSpan]) -> QuoteSpan:
+    """A double quotation left open: closed by a stray single mark ("...'), or runs to the paragraph end."""
+    closer = _SINGLE_CLOSER.search(text, open_pos + 1, para_end)
+    if closer:
+        return QuoteSpan(open_pos, closer.start(), open_pos + 1, closer.start(), ["mismatched_marks"])
+    inner_end = para_end
+    while inner_end > open_pos + 1 and text[inner_end - 1].isspace():
+        inner_end -= 1
+    return QuoteSpan(open_pos, None, open_pos + 1, inner_end, ["unclosed"])
+
+
+ABBREVIATIONS = frozenset(
+    "tp tp.hcm ts ths pgs gs bs bsck th ths mr mrs ms dr st sgk tt q p h x ct cty ubnd vn no ltd co inc jr sr".split()
+)
+BOUNDARY = regex.compile(r"([.!?…]+)([\"”’»']*)(\s+)(?=[\p{Lu}\p{N}“\"«‘'(\[-])")
+
+
+def split_sentences(text: str, paragraph: Paragraph, spans: list[QuoteSpan], first_index: int) -> list[Sentence]:
+    """Sentences of one paragraph; full stops inside a quotation do not end a sentence."""
+    cuts = [paragraph.start]
+    for m in BOUNDARY.finditer(text, paragraph.start, paragraph.end):
+        if _inside_quotation(m.start(3), spans):
+            continue
+        if _is_abbreviation(text, m.start(1)):
+            continue
+        cuts.append(m.end(3))
+    cuts += _credit_cuts(text, paragraph)
+    cuts = sorted(set(cuts)) + [paragraph.end]
+    sentences = []
+    for start, end in zip(cuts, cuts[1:]):
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            sentences.append(Sentence(first_index + len(sentences), paragraph.index, start, end, paragraph.caption))
+    _mark_captions(text, sentences)
+    return sentences
+
+
+def _inside_quotation(pos: int, spans: list[QuoteSpan]) -> bool:
+    return any(s.inner_start <= pos < s.inner_end for s in spans)
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    word = regex.search(r"[\p{L}.]+$", text[max(0, dot - 12):dot])
+    if not word:
+        return False
+    w = word.group(0).strip(".")
+    return (len(w) == 1 and w.isupper()) or w.lower() in ABBREVIATIONS
+
+
+_CAPITALISED = regex.compile(r"\p{Lu}[\p{L}\p{M}.'-]*")
+
+
+def _credit_cuts(text: str, paragraph: Paragraph) -> list[int]:
+    """Merged paragraphs carry photo credits inline ("... ven biển. Ảnh: Xuân Tiến Hệ sinh thái ...").
+
+    The credit is its own sentence; the next sentence starts at the last capitalised word of
+    the credit's name run that is followed by a lower-case word.
+    """
+    cuts = []
+    for m in load().credit_regex.finditer(text, paragraph.start, paragraph.end):
+        if m.start() == paragraph.start:
+            continue
+        cuts.append(m.start())
+        words = list(regex.finditer(r"\S+", text[m.end():paragraph.end]))
+        run = 0
+        while run < len(words) and _CAPITALISED.fullmatch(words[run].group(0).strip("()|,.")):
+            run += 1
+        if run < len(words) and run >= 2 and text[m.end() + words[run - 1].end() - 1] not in ").|":
+            cuts.append(m.end() + words[run - 1].start())
+        elif run < len(words) and run >= 1:
+            cuts.append(m.end() + words[run].start())
+    return cuts
+
+
+def _mark_captions(text: str, sentences: list[Sentence]) -> None:
+    """A sentence followed by a photo credit is a caption; so is the credit itself."""
+    credit = load().credit_regex
+    for i, sentence in enumerate(sentences):
+        if credit.match(text, sentence.start):
+            sentence.caption = True
+            if i > 0:
+                sentences[i - 1].caption = True
+
+
+def segment(text: str) -> Segmented:
+    paragraphs = split_paragraphs(text)
+    quotes: list[QuoteSpan] = []
+    sentences: list[Sentence] = []
+    for paragraph in paragraphs:
+        spans = pair_quote_marks(text, paragraph.start, paragraph.end)
+        quotes += spans
+        sentences += split_sentences(text, paragraph, spans, len(sentences))
+    return Segmented(text, paragraphs, quotes, sentences)

@@ -1,0 +1,285 @@
+"""Stage 5: resolve speaker mentions to one canonical speaker per person within an article.
+
+Every person mentioned with a title or honorific and a name becomes an entity; later short
+forms (ông Blinken, ông Dũng, ông Park, a misspelt Sheran), titles alone (Ngoại trưởng Mỹ),
+pronouns (ông, bà, họ) and descriptions (vị tướng này) link back to an entity, and each link
+says how it was made. Nothing links when nothing in the text supports it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import cache
+
+import regex
+
+from quotes.lexicon import load, read_tsv
+from quotes.mentions import TOKEN, parse_mention
+from quotes.normalise import fold_key
+from quotes.records import Mention
+
+PERSON_KINDS = ("name", "title", "pronoun", "description")
+TYPE_OF_KIND = {"organization": "organization", "group": "group", "unnamed": "unnamed"}
+
+
+@dataclass
+class Entity:
+    kind: str  # person, organization, group, unnamed
+    names: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)  # folded, aliases applied
+    title_text: str = ""  # a title as written, for a person known only by role
+    gender: str = "any"
+    positions: list[int] = field(default_factory=list)
+
+    @property
+    def canonical(self) -> str:
+        if self.names:
+            return max(self.names, key=lambda n: (len(n.split()), len(n)))
+        return self.title_text
+
+
+@dataclass
+class Resolution:
+    speaker: str | None
+    speaker_type: str | None
+    attribution: str
+    title: str | None = None
+
+
+@cache
+def _title_aliases() -> list[tuple[str, str]]:
+    rows = read_tsv("title_aliases.tsv")
+    return sorted(((fold_key(r["alias"]), fold_key(r["canonical"])) for r in rows), key=lambda p: -len(p[0]))
+
+
+def canonical_title(title: str) -> str:
+    key = fold_key(title)
+    for alias, canonical in _title_aliases():
+        key = regex.sub(rf"(?<!\S){regex.escape(alias)}(?!\S)", canonical, key)
+    return key
+
+
+def speaker_id(speaker: str, speaker_type: str) -> str:
+    """Stable across articles and builds: a hash of the type and the folded canonical name."""
+    return "spk_" + hashlib.sha1(f"{speaker_type}:{fold_key(speaker)}".encode()).hexdigest()[:12]
+
+
+def _similar(a: str, b: str) -> bool:
+    """A misspelt surname (Sheran for Sherman): same first letter, edit distance <= 2."""
+    if len(a) < 4 or len(b) < 4 or a[0] != b[0]:
+        return False
+    return _edit_distance(a, b) <= (1 if min(len(a), len(b)) < 6 else 2)
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+class SpeakerIndex:
+    """The people and organisations of one article, in order of mention."""
+
+    def __init__(self, text: str, quoted: list[tuple[int, int]]):
+        self.text = text
+        self.quoted = quoted  # spans inside quotation marks: speakers don't refer from there
+        self.entities: list[Entity] = []
+        # Full names first, so a short form met earlier in the text still finds its person.
+        scanned = scan_person_mentions(text, quoted)
+        for mention in sorted(scanned, key=lambda m: len(m.name.split()) < 2):
+            self.add(mention)
+
+    def add(self, mention: Mention) -> tuple[Entity | None, str]:
+        """Register a mention; return its entity and how it was linked."""
+        if mention.kind == "name":
+            entity, how = self._by_name(mention)
+        elif mention.kind in TYPE_OF_KIND:
+            entity, how = self._by_phrase(mention), "explicit"
+        else:
+            return None, ""
+        entity.positions.append(mention.start)
+        if mention.gender != "any":
+            entity.gender = mention.gender
+        if mention.title:
+            key = canonical_title(mention.title)
+            if key not in entity.titles:
+                entity.titles.append(key)
+        return entity, how
+
+    def _by_name(self, mention: Mention) -> tuple[Entity, str]:
+        name = mention.name
+        tokens = [fold_key(t) for t in name.split()]
+        if len(tokens) >= 2:
+            for entity in self.entities:
+                if entity.kind == "person" and any(_same_full_name(tokens, n) for n in entity.names):
+                    if name not in entity.names:
+                        entity.names.append(name)
+                    return entity, "explicit"
+            entity = Entity("person", names=[name], title_text=mention.title)
+            self.entities.append(entity)
+            return entity, "explicit"
+        token = tokens[0]
+        for how, test in (("surname", lambda ts: ts[-1] == token), ("surname", lambda ts: ts[0] == token),
+                          ("fuzzy", lambda ts: _similar(ts[-1], token))):
+            found = self._nearest(mention.start, lambda e: e.kind == "person" and any(
+                len(n.split()) >= 2 and test([fold_key(t) for t in n.split()]) for n in e.names))
+            if found:
+                return found, how
+        found = self._nearest(mention.start, lambda e: e.kind == "person" and fold_key(e.canonical) == token)
+        if found:
+            return found, "explicit"
+        entity = Entity("person", names=[name], title_text=mention.title)
+        self.entities.append(entity)
+        return entity, "explicit"
+
+    def _by_phrase(self, mention: Mention) -> Entity:
+        kind = TYPE_OF_KIND[mention.kind]
+        key = fold_key(mention.text)
+        for entity in self.entities:
+            if entity.kind == kind and fold_key(entity.canonical) == key:
+                return entity
+        entity = Entity(kind, names=[mention.text])
+        self.entities.append(entity)
+        return entity
+
+    def _nearest(self, position: int, accept) -> Entity | None:
+        """The accepted entity mentioned last before `position`, else first after it."""
+        best, best_pos = None, -1
+        for entity in self.entities:
+            if not accept(entity):
+                continue
+            before = [p for p in entity.positions if p < position]
+            if before and max(before) > best_pos:
+                best, best_pos = entity, max(before)
+        if best:
+            return best
+        after = [(min(e.positions), i) for i, e in enumerate(self.entities) if accept(e) and e.positions]
+        return self.entities[min(after)[1]] if after else None
+
+    def _nearest_before(self, position: int, accept) -> Entity | None:
+        best, best_pos = None, -1
+        for entity in self.entities:
+            before = [p for p in entity.positions if p < position]
+            if accept(entity) and before and max(before) > best_pos:
+                best, best_pos = entity, max(before)
+        return best
+
+    def resolve(self, mention: Mention) -> Resolution:
+        if mention.kind in ("name", *TYPE_OF_KIND):
+            entity, how = self.add(mention)
+            return Resolution(entity.canonical, entity.kind, how, _display_title(entity, mention))
+        if mention.kind == "title":
+            return self._resolve_title(mention)
+        if mention.kind == "pronoun":
+            return self._resolve_pronoun(mention)
+        return self._resolve_description(mention)
+
+    def _resolve_title(self, mention: Mention) -> Resolution:
+        wanted = canonical_title(mention.title)
+        head = load().title_regex.match(wanted)
+        head_key = head.group(0) if head else wanted
+        qualifiers = wanted[len(head_key):].split()
+
+        def fits(entity: Entity) -> bool:
+            return entity.kind == "person" and any(
+                head_key in t and all(q in t.split() for q in qualifiers) for t in entity.titles)
+
+        entity = self._nearest(mention.start, fits)
+        if entity:
+            entity.positions.append(mention.start)
+            return Resolution(entity.canonical, "person", "title", mention.title)
+        # A role nobody in the text holds by name (Tổng thống Pháp): the role is the speaker.
+        return Resolution(mention.text, "person", "title_only", mention.title)
+
+    def _resolve_pronoun(self, mention: Mention) -> Resolution:
+        if mention.plural:
+            entity = self._nearest_before(mention.start, lambda e: e.kind in ("organization", "group"))
+        else:
+            entity = self._nearest_before(mention.start, lambda e: e.kind == "person" and _compatible(e.gender, mention.gender))
+        if not entity:
+            return Resolution(None, "group" if mention.plural else "person", "unresolved")
+        entity.positions.append(mention.start)
+        return Resolution(entity.canonical, entity.kind, "pronoun")
+
+    def _resolve_description(self, mention: Mention) -> Resolution:
+        noun = fold_key(mention.title)
+        persons = lambda e: e.kind == "person" and _compatible(e.gender, mention.gender)  # noqa: E731
+        entity = self._nearest_before(mention.start, lambda e: persons(e) and any(noun in t for t in e.titles))
+        entity = entity or self._nearest_before(mention.start, persons)
+        if not entity:
+            return Resolution(None, "person", "unresolved")
+        entity.positions.append(mention.start)
+        return Resolution(entity.canonical, "person", "description")
+
+
+def _same_full_name(tokens: list[str], name: str) -> bool:
+    other = [fold_key(t) for t in name.split()]
+    return tokens == other or (len(other) >= 2 and tokens[-1] == other[-1] and tokens[0] == other[0])
+
+
+def _compatible(entity_gender: str, mention_gender: str) -> bool:
+    return "any" in (entity_gender, mention_gender) or entity_gender == mention_gender
+
+
+def _display_title(entity: Entity, mention: Mention) -> str | None:
+    return mention.title or entity.title_text or None
+
+
+# A title or honorific followed by up to six qualifier words and a capitalised name.
+_PERSON_HEAD = None
+
+
+def scan_person_mentions(text: str, quoted: list[tuple[int, int]]) -> list[Mention]:
+    """Every `title/honorific + Name` outside quotations, so pronouns can find their antecedent."""
+    lex = load()
+    global _PERSON_HEAD
+    if _PERSON_HEAD is None:
+        heads = list(lex.titles) + list(lex.honorifics)
+        from quotes.lexicon import alternation
+
+        _PERSON_HEAD = alternation(heads)
+    mentions = []
+    for m in _PERSON_HEAD.finditer(text):
+        if any(s <= m.start() < e for s, e in quoted):
+            continue
+        mention = _first_full_name(text, m.start(), _name_run_ends(text, m.end()))
+        if mention:
+            mentions.append(mention)
+    return mentions
+
+
+def _first_full_name(text: str, start: int, ends: list[int]) -> Mention | None:
+    """The first capitalised run that completes a full name (two words or more); failing
+    that, the first single-word name (Thứ trưởng Ngoại giao Nga Alexander Grushko -> the
+    run ending in Grushko, not the one ending in Ngoại)."""
+    fallback = None
+    for end in ends:
+        mention = parse_mention(text[start:end], start)
+        if not mention or mention.kind != "name":
+            continue
+        if len(mention.name.split()) >= 2:
+            return mention
+        fallback = fallback or mention
+    return fallback
+
+
+def _name_run_ends(text: str, pos: int) -> list[int]:
+    """Ends of capitalised runs after a title, up to the first punctuation mark."""
+    ends: list[int] = []
+    start = pos
+    tokens = list(TOKEN.finditer(text, pos, min(len(text), pos + 160)))
+    for i, token in enumerate(tokens):
+        if regex.search(r"[,.;:()\"“”\n]", text[start:token.start()]) or len(ends) > 6:
+            break
+        capitalised = token.group(0)[0].isupper()
+        next_capitalised = i + 1 < len(tokens) and tokens[i + 1].group(0)[0].isupper() and not regex.search(
+            r"[,.;:()\"“”\n]", text[token.end():tokens[i + 1].start()])
+        if capitalised and not next_capitalised:
+            ends.append(token.end())
+        start = token.end()
+    return ends
