@@ -36,10 +36,12 @@ OBJECT_BEFORE = {
 }
 COMPLEMENTISER = regex.compile(r"(?:\s*[:,]\s*|\s*)(?:(?:rằng|là)" + WORD_END + r")?(?:\s*[:,])?\s*", regex.IGNORECASE)
 HAS_COMPLEMENTISER = regex.compile(r"[:,]|rằng|là", regex.IGNORECASE)
-TAIL_ONLY = regex.compile(r"^(?:(?:tại|trong|với|khi|hôm|ngày|sau|trước|trên|ở|lúc|thêm|vào)" + WORD_END + r"[^“”\"«»]{0,80})?$", regex.IGNORECASE)
+TAIL_ONLY = regex.compile(r"^(?:(?:ngay\s+)?(?:tại|trong|với|khi|hôm|ngày|sau|trước|trên|ở|lúc|thêm|vào)" + WORD_END + r"[^“”\"«»]{0,80})?$", regex.IGNORECASE)
 NARRATIVE_TAIL = regex.compile(r",\s*khi\s+(?:được|bị)\s+hỏi" + WORD_END, regex.IGNORECASE)
 SOURCE_BEFORE = regex.compile(r"(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,80}?)\s*,\s*", regex.IGNORECASE)
 SOURCE_AFTER = regex.compile(r",\s*(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,60}?)\s*[.!]?\s*$", regex.IGNORECASE)
+AFTER_THEO = regex.compile(WORD_START + r"theo\s+$", regex.IGNORECASE)
+SOURCE_INSIDE = regex.compile(r",\s*(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,60}?)\s*,\s*", regex.IGNORECASE)
 MIN_INDIRECT_WORDS = 3
 SCARE_QUOTE_WORDS = 4
 
@@ -120,7 +122,7 @@ class ArticleDetector:
     # -- run -------------------------------------------------------------------
     def run(self) -> tuple[list[Candidate], list[Rejection]]:
         for sentence in self.seg.sentences:
-            if self.paragraph(sentence).furniture:
+            if self.paragraph(sentence).furniture or self.lex.credit_regex.match(self.text, sentence.start):
                 for span in self.spans_in(sentence.start, sentence.end):
                     self.reject(span.inner_start, span.inner_end, "page_furniture", "furniture")
                 continue
@@ -128,7 +130,7 @@ class ArticleDetector:
             self.detect_sources(sentence)
             self.detect_headline_colon(sentence)
         for sentence in self.seg.sentences:
-            if not self.paragraph(sentence).furniture:
+            if not self.paragraph(sentence).furniture and not self.lex.credit_regex.match(self.text, sentence.start):
                 self.leftover_spans(sentence)
         self.candidates.sort(key=lambda c: (c.start, c.end))
         return self.candidates, self.rejections
@@ -148,6 +150,10 @@ class ArticleDetector:
                 continue
             if cues and not self.text[cues[-1].end:m.start()].strip():
                 continue  # "tái khẳng định cam kết": a cue word right after a cue is its object
+            if m.group(0)[0].isupper() and m.start() > start:
+                continue  # "Trung tâm Dự báo Khí tượng": a capitalised cue word inside a name
+            if AFTER_THEO.search(self.text, max(start, m.start() - 8), m.start()):
+                continue  # "Theo dự báo, ...": a noun after theo, not a speech verb
             cues.append(CueMatch(m.start(), m.end(), self.lex.cues[fold_key(m.group(0))]))
         return cues
 
@@ -164,7 +170,10 @@ class ArticleDetector:
                 self.reject(cue.start, cue.end, "no_speaker_before_cue", "cue")
                 continue
             if cue.cue.cls == "quote_of":
-                continue  # "A dẫn lời B nói ...": the quote is taken by B's own cue
+                # "A dẫn lời B nói ...": B's own cue takes the quote; without one, dẫn lời does
+                if not any(c.start > cue.end for c in accepted):
+                    self.build_quoted(sentence, cue)
+                continue
             following = [c for c in accepted if c.start > cue.end]
             limit = following[0].subject_start if following else sentence.end
             self.build_from_cue(sentence, cue, limit, left)
@@ -192,16 +201,17 @@ class ArticleDetector:
             self._inherit(cue, previous, cue.start)
             return
         a, b = pieces[-1]
+        if previous and previous.cue.cls == "quote_of":
+            self._quoted_speaker(cue, pieces)
+            return
         if SEPARATOR.search(self.text[b:cue.start]) or not strip_edges(self.text[a:b], a)[0]:
             # "Ông Putin, sau nhiều tuần im lặng, cảnh báo" / "..., nói rằng": nothing right before the cue
             if previous and previous.subject:
                 self._inherit(cue, previous, b)
-            elif len(pieces) >= 2:
-                self._after_aside(cue, pieces)
+            else:
+                self._set_off_subject(cue, pieces)
             return
         piece = self.text[a:b]
-        if previous and previous.cue.cls == "quote_of":
-            cue.subject, cue.how = parse_mention(piece, a), "quoted_by"
         attempts = [(piece, a)]
         passive = list(PASSIVE.finditer(piece))
         if passive:
@@ -249,17 +259,44 @@ class ArticleDetector:
             cue.subject, cue.how = previous.subject, "coordinated"
             cue.subject_start = self._attribution_start(at)
 
-    def _after_aside(self, cue: CueMatch, pieces: list[tuple[int, int]]) -> None:
-        """`Ông Putin, sau nhiều tuần im lặng, cảnh báo ...` or `ông X, Chủ tịch Y, cho biết`."""
-        (a, b), (c, d) = pieces[-2], pieces[-1]
-        mention = parse_mention(self.text[a:b], a)
-        if not mention or mention.kind == "pronoun":
+    def _set_off_subject(self, cue: CueMatch, pieces: list[tuple[int, int]]) -> None:
+        """The subject set off by commas before the cue: `Ông X, Chủ tịch Y, cho biết`,
+        `Chủ tịch Y, ông X, cho biết`, `Ông Putin, sau nhiều tuần im lặng, cảnh báo`.
+        A piece naming a person with an honorific wins; else the earlier piece (the usual
+        `name, apposition,` order); else the last one."""
+        options = []
+        for k in (len(pieces) - 2, len(pieces) - 1):
+            if k < 0:
+                continue
+            a, b = pieces[k]
+            mention = parse_mention(self.text[a:b], a)
+            if mention and mention.kind != "pronoun" or (mention and k == len(pieces) - 1):
+                options.append((k, mention))
+        if not options:
             return
-        apposition = parse_mention(self.text[c:d], c)
-        if apposition and apposition.kind == "title" and mention.kind == "name" and not mention.title:
-            mention.title = apposition.title
+        k, mention = min(options, key=lambda o: (self._subject_rank(o[1]), o[0]))
+        other = [o for o in options if o[0] != k]
+        if other and other[0][1].title and mention.kind == "name" and not mention.title:
+            mention.title = other[0][1].title if other[0][1].kind == "title" else other[0][1].text
         cue.subject, cue.how = mention, "aside"
-        cue.subject_start, cue.subject_piece = self._attribution_start(a), len(pieces) - 2
+        first = min(k, options[0][0])
+        cue.subject_start, cue.subject_piece = self._attribution_start(pieces[first][0]), first
+
+    def _subject_rank(self, mention: Mention) -> int:
+        """Which of two set-off phrases is the speaker: an honorific or a pronoun first, then a
+        title directly before a name (PGS.TS Lê Minh Tâm), then anything else."""
+        if mention.gender != "any" or mention.kind == "pronoun":
+            return 0
+        if mention.kind == "name" and (not mention.title or fold_key(mention.title) in self.lex.titles):
+            return 1
+        return 2
+
+    def _quoted_speaker(self, cue: CueMatch, pieces: list[tuple[int, int]]) -> None:
+        """`A dẫn lời B (, apposition,) nói ...`: the speaker is B, the first piece after dẫn lời."""
+        a, b = pieces[0]
+        cue.subject = parse_mention(self.text[a:b], a)
+        cue.how = "quoted_by"
+        cue.subject_start, cue.subject_piece = self._attribution_start(a), 0
 
     def build_from_cue(self, sentence: Sentence, cue: CueMatch, limit: int, left: int) -> None:
         pos, complementiser = self.after_cue(cue)
@@ -276,9 +313,27 @@ class ArticleDetector:
             rule = "cue_before"
             if self.is_interrupted(cue, left):
                 start, rule = cue.pieces[0][0], "interrupted"
+            self.emit_preceding_quotation(sentence, cue)
             self.emit(sentence, start, content_end, rule, cue)
             return
         self.build_backward(sentence, cue)
+
+    def build_quoted(self, sentence: Sentence, cue: CueMatch) -> None:
+        """`Reuters dẫn lời ông X: "Q"` / `..., dẫn lời ông X, Q`: the speaker follows the cue."""
+        pieces = self.pieces(cue.end, sentence.end)
+        if len(pieces) < 2:
+            self.reject(cue.start, cue.end, "cue_without_content", "quoted_by")
+            return
+        a, b = pieces[0]
+        mention = parse_mention(self.text[a:b], a)
+        if not mention:
+            self.reject(cue.start, b, "no_speaker_after_cue", "quoted_by")
+            return
+        content = pieces[1][0]
+        if len(pieces) > 2 and parse_mention(self.text[pieces[1][0]:pieces[1][1]], pieces[1][0]):
+            content = pieces[2][0]  # an apposition after the name
+        quoted = CueMatch(cue.start, cue.end, cue.cue, mention, how="quoted_by")
+        self.emit(sentence, content, self.trim_end(content, sentence.end), "quoted_by", quoted)
 
     def after_cue(self, cue: CueMatch) -> tuple[int, bool]:
         """Skip an addressee (với báo chí), an object before rằng/là, and rằng / là / : / ,."""
@@ -325,6 +380,15 @@ class ArticleDetector:
         if len(first.split()) > 6 or _adjunct_starts().match(first) or parse_mention(first, first_start) is None and first[0].islower():
             return False
         return not regex.match(r"^(?:theo|tại|trong|sau|trước|khi|về|với|hôm|ngày|phát biểu|trả lời)" + WORD_END, first, regex.IGNORECASE)
+
+    def emit_preceding_quotation(self, sentence: Sentence, cue: CueMatch) -> None:
+        """`"Q1," HLV X nói, "Q2"`: a quotation right before the subject is the speaker's too."""
+        if cue.subject_piece < 1:
+            return
+        a, b = cue.pieces[cue.subject_piece - 1]
+        spans = [s for s in self.spans_in(a, b) if s.open == a]
+        if spans and not self.text[spans[0].outer_end:b].strip(" " + END_PUNCT):
+            self.emit(sentence, spans[0].open, spans[0].outer_end, "cue_between", cue)
 
     def build_backward(self, sentence: Sentence, cue: CueMatch) -> None:
         """`"Q", ông X nói.` / `Q, X cho biết.` / `"Q" - bà X cho hay`: the content precedes."""
@@ -404,15 +468,34 @@ class ArticleDetector:
         before = SOURCE_BEFORE.match(self.text, lead[1], sentence.end)
         if before:
             mention = self.source_mention(before)
-            content_end = self.trim_end(before.end(), sentence.end)
-            if mention and not self.covered(before.end(), content_end):
-                self.emit_source(sentence, before.end(), content_end, "source_before", before, mention)
+            content_start = self.skip_apposition(before.end(), sentence.end)
+            content_end = self.trim_end(content_start, sentence.end)
+            if mention and not self.covered(content_start, content_end):
+                self.emit_source(sentence, content_start, content_end, "source_before", before, mention)
+        inside = SOURCE_INSIDE.search(self.text, start, sentence.end)
+        if inside and not self.inside_quotation(inside.start()) and inside.start() > start:
+            mention = self.source_mention(inside)
+            rest = self.skip_apposition(inside.end(), sentence.end)
+            head = self.text[start:inside.start()]
+            if mention and len(head.split()) <= 6 and _predicate_starts().match(self.text, rest):
+                end = self.trim_end(start, sentence.end)
+                if not self.covered(start, end):
+                    self.emit_source(sentence, start, end, "source_interrupted", inside, mention)
         after = SOURCE_AFTER.search(self.text, start, sentence.end)
         if after and not self.inside_quotation(after.start()):
             mention = self.source_mention(after)
             content_end = self.trim_end(start, after.start())
             if mention and not self.covered(start, content_end):
                 self.emit_source(sentence, start, content_end, "source_after", after, mention)
+
+    def skip_apposition(self, start: int, end: int) -> int:
+        """`Theo ông X, Giám đốc Y, Q`: the reported clause starts after the apposition."""
+        pieces = self.pieces(start, end)
+        if len(pieces) >= 2:
+            a, b = pieces[0]
+            if self.lex.title_regex.match(self.text, a) and len(self.text[a:b].split()) <= 15:
+                return pieces[1][0]
+        return start
 
     def source_mention(self, m: regex.Match) -> Mention | None:
         np = m.group("np")
@@ -439,7 +522,8 @@ class ArticleDetector:
 
     # -- headlines: "Hương Giang: Tôi không ..." ----------------------------------
     def detect_headline_colon(self, sentence: Sentence) -> None:
-        if sentence.paragraph != 0:
+        """Only the headline: the first sentence of the first of several paragraphs."""
+        if sentence.index != 0 or len(self.seg.paragraphs) < 2:
             return
         m = regex.match(r"([^:“”\"«»]{2,60}):\s+", self.text[sentence.start:sentence.end])
         if not m:
@@ -473,6 +557,9 @@ class ArticleDetector:
             return False
         phrase_start = self.sentence_start(sentence) + m.start(1)
         phrase = m.group(1)
+        set_off = self.set_off_colon_speaker(sentence, span, phrase_start)
+        if set_off:
+            return True
         words = list(TOKEN.finditer(phrase))
         for k in range(min(len(words), 12), 0, -1):
             mention = parse_mention(phrase[: words[k - 1].end()], phrase_start)
@@ -489,6 +576,22 @@ class ArticleDetector:
                 return candidate is not None
         return False
 
+    def set_off_colon_speaker(self, sentence: Sentence, span: QuoteSpan, manner_start: int) -> bool:
+        """`Bà X, chủ một cửa hàng, than thở: "Q"`: a manner phrase after a set-off subject."""
+        manner = self.text[manner_start:span.open].rstrip(": ")
+        if len(manner.split()) > 4 or not manner.strip() or not manner.strip()[0].islower():
+            return False
+        start = self.sentence_start(sentence)
+        if not SEPARATOR.search(self.text[start:manner_start][-3:]):
+            return False
+        cue = CueMatch(manner_start, manner_start + len(manner), Cue(manner.strip(), manner.strip(), "manner", "complement"))
+        self._set_off_subject(cue, self.pieces(start, manner_start))
+        if not cue.subject:
+            return False
+        lemma = self.lex.cues.get(fold_key(manner.strip()))
+        cue.cue = Cue(manner.strip(), lemma.lemma if lemma else None, "manner", "complement")
+        return self.emit(sentence, span.open, span.outer_end, "colon_speaker", cue) is not None
+
     def floating(self, sentence: Sentence, span: QuoteSpan) -> bool:
         """A quotation standing alone after a quoted speaker continues that speaker."""
         lead = self.text[self.sentence_start(sentence):span.open].strip()
@@ -501,8 +604,9 @@ class ArticleDetector:
         last = max(previous, key=lambda c: c.end)
         if sentence.paragraph - last.sentence.paragraph > 1:
             return False
-        if any(self.lex.title_regex.search(self.text, last.end, span.open) for _ in [0]) and sentence.paragraph != last.sentence.paragraph:
-            return False
+        since = max(last.end, last.cue_end or 0, last.mention.end if last.mention else 0)
+        if self.lex.title_regex.search(self.text, since, span.open):
+            return False  # someone new was introduced in between
         candidate = self.emit(sentence, span.open, span.outer_end, "floating_continuation", None, last.mention, inherited=last)
         return candidate is not None
 

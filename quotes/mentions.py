@@ -22,7 +22,7 @@ MAX_NAME_TOKENS = 5
 MAX_TITLE_TOKENS = 10
 DESCRIPTION_END = regex.compile(WORD_START + r"(?:này|đó|ấy|nói trên)\s*$", regex.IGNORECASE)
 STATEMENT_OF = regex.compile(
-    r"^(?:một |các |bản )?(?:tuyên bố|thông cáo(?: báo chí)?|báo cáo|thông báo|văn bản|công văn|bài viết|bài đăng)"
+    r"^(?:một |các |bản )?(?:tuyên bố|thông cáo(?: báo chí)?|báo cáo|thông báo|văn bản|công văn|bài viết|bài đăng|nhận định|đánh giá|dự báo|ý kiến|lời kể|chia sẻ|thông tin)"
     r"(?: mới nhất| chính thức)? của\s+",
     regex.IGNORECASE,
 )
@@ -32,6 +32,11 @@ STATEMENT_OF = regex.compile(
 def _modifiers() -> dict[str, regex.Pattern]:
     rows = read_tsv("modifiers.tsv")
     return {kind: alternation(r["phrase"] for r in rows if r["kind"] == kind) for kind in ("connector", "adverb")}
+
+
+@cache
+def _not_names() -> frozenset[str]:
+    return frozenset(fold_key(r["word"]) for r in read_tsv("not_names.tsv"))
 
 
 @cache
@@ -52,6 +57,7 @@ TIME_EXPRESSION = regex.compile(
     + WORD_END,
     regex.IGNORECASE,
 )
+GENERIC_MEDIA = regex.compile(r"^(?:báo|tờ|hãng tin|hãng thông tấn|thông tấn xã|đài|trang|kênh|tạp chí)\s+(?=\p{Lu})", regex.IGNORECASE)
 PARENTHESIS = regex.compile(r"\s*\([^()]{0,120}\)")
 
 
@@ -90,6 +96,12 @@ def parse_mention(phrase: str, offset: int) -> Mention | None:
         mention = parser(phrase, offset)
         if mention:
             return mention
+    of = regex.search(WORD_START + r"của" + WORD_END, phrase)
+    if of:  # "CEO Daniel Weiss của hãng Nordmark": the person, with the rest as their title
+        mention = _person(phrase[:of.start()].rstrip(), offset)
+        if mention and mention.kind == "name":
+            mention.title = " ".join(p for p in (mention.title, phrase[of.start():].strip()) if p)
+            return mention
     return None
 
 
@@ -106,7 +118,12 @@ def _pronoun(phrase: str, offset: int) -> Mention | None:
 
 
 def _description(phrase: str, offset: int) -> Mention | None:
-    """`ông này`, `vị tướng này`, `nữ bác sĩ đó`: a lower-case noun phrase pointing back."""
+    """`ông này`, `vị tướng này`, `nữ bác sĩ đó`, `vị tổng giám đốc`: a lower-case noun
+    phrase pointing back to someone already named."""
+    role = regex.match(r"(?:vị|nữ|nam)\s+(.+)$", phrase, regex.IGNORECASE)
+    if role and not DESCRIPTION_END.search(phrase) and load().title_regex.fullmatch(role.group(1)):
+        gender = {"nữ": "f", "nam": "m"}.get(phrase.split()[0].lower(), "any")
+        return _mention(phrase, offset, "description", gender=gender, title=role.group(1))
     if not DESCRIPTION_END.search(phrase):
         return None
     words = phrase.split()
@@ -119,6 +136,12 @@ def _description(phrase: str, offset: int) -> Mention | None:
 
 def _organisation(phrase: str, offset: int) -> Mention | None:
     lex = load()
+    bare = PARENTHESIS.sub("", phrase).strip()  # Tổ chức Y tế Thế giới (WHO)
+    if bare != phrase and bare:
+        mention = _organisation(bare, offset)
+        if mention:
+            mention.text, mention.end = phrase, offset + len(phrase)
+        return mention
     match = lex.organisation_regex.match(phrase)
     title = lex.title_regex.match(phrase)
     if not match or (title and title.end() > match.end()):
@@ -137,12 +160,20 @@ def _organisation(phrase: str, offset: int) -> Mention | None:
         if joined and parse_mention(joined.group(1), 0):
             return _mention(phrase, offset, "group", plural=True)
         return None
-    return _mention(phrase, offset, "organization", name=phrase, plural=True)
+    name = phrase
+    if kind == "head" and GENERIC_MEDIA.match(phrase):  # báo Tuổi Trẻ -> Tuổi Trẻ
+        name = GENERIC_MEDIA.sub("", phrase)
+    return _mention(phrase, offset, "organization", name=name, plural=True)
 
 
 ADMIN_WORDS = frozenset(fold_key(w) for w in (
     "tỉnh thành phố tp huyện quận xã phường thị xã thị trấn nhân dân cổ phần trách nhiệm hữu hạn "
     "và trung ương quốc gia nhà nước").split())
+
+
+PLACE_WORDS = frozenset(fold_key(w) for w in (
+    "tỉnh thành phố tp huyện quận xã phường thị xã thị trấn thôn ấp bản làng phố đường sông núi đảo vùng miền "
+    "khu bến cảng chợ sân").split()) | {"khu vực", "thành phố", "thị xã", "thị trấn"}
 
 
 def _looks_like_name(words: list[str]) -> bool:
@@ -159,7 +190,7 @@ def _looks_like_name(words: list[str]) -> bool:
             lower_run = 0
             continue
         lower_run += 1
-        if lower_run > 1:
+        if lower_run > 2:
             return False
     return True
 
@@ -190,7 +221,9 @@ def _group_or_unnamed(phrase: str, offset: int) -> Mention | None:
         if kind not in ("group", "unnamed"):
             continue
         noun = words[size:]
-        if noun and not _is_person_noun(noun) or not noun and size == 1:
+        if size == 2 or head == "giới" and noun:  # một người (dân ...), giới phân tích: people
+            pass
+        elif noun and not _is_person_noun(noun) or not noun and size == 1:
             return None
         if regex.search(r"[,;:]", phrase):
             return None
@@ -230,7 +263,8 @@ def _person(phrase: str, offset: int) -> Mention | None:
         after_title = _honorific_regex().match(core[title_end:].lstrip())
         if after_title:  # "Bộ trưởng ông X" is rare but "HLV ông X" occurs
             gender = lex.honorifics[fold_key(after_title.group(0))][0]
-    name_tokens = _trailing_name(core, tokens, title_end)
+    after_honorific = bool(honorific) and title_end == honorific.end()
+    name_tokens = _trailing_name(core, tokens, title_end, after_honorific)
     name = " ".join(t.group(0) for t in name_tokens)
     title_text = core[:name_tokens[0].start()] if name_tokens else core
     title_text = title_text.strip()
@@ -239,6 +273,8 @@ def _person(phrase: str, offset: int) -> Mention | None:
     if not title_end:
         # No title or honorific: only a bare capitalised name is a person.
         if not name_tokens or name_tokens[0].start() != tokens[0].start():
+            return None
+        if len(name_tokens) == 1 and fold_key(name) in _not_names():
             return None
         return _mention(phrase, offset, "name", name=name, title=appositive)
     if len(tokens) > MAX_TITLE_TOKENS + MAX_NAME_TOKENS:
@@ -253,25 +289,48 @@ def _person(phrase: str, offset: int) -> Mention | None:
     return _mention(phrase, offset, kind, name=name, title=full_title, gender=gender)
 
 
-def _trailing_name(core: str, tokens: list, title_end: int) -> list:
-    """The capitalised run at the end of the phrase that is a person's name."""
+def _trailing_name(core: str, tokens: list, title_end: int, after_honorific: bool = False) -> list:
+    """The capitalised run at the end of the phrase that is a person's name.
+
+    A run that starts with a Vietnamese family name is a name whatever its syllables mean
+    (Vũ Đức Khánh: Đức is also Germany). Otherwise the run stops at a country, organisation
+    or title word (Ngoại trưởng Mỹ Antony Blinken). A run right after an organisation head or
+    an admin word is that organisation's or place's name (Trường THPT Lê Lợi, xã Phước Hưng).
+    """
     lex = load()
     run: list = []
-    for i in range(len(tokens) - 1, -1, -1):
-        token = tokens[i]
-        if token.start() < title_end or not CAPITALISED.match(token.group(0)):
-            break
-        word = fold_key(token.group(0))
-        pair = fold_key(tokens[i - 1].group(0) + " " + token.group(0)) if i else ""
-        if word in lex.organisations or pair in lex.organisations or word in lex.titles:
-            break
-        if pair in lex.titles:
+    for token in reversed(tokens):
+        if token.start() < title_end or not CAPITALISED.match(token.group(0)) or len(run) >= 8:
             break
         run.insert(0, token)
-    if len(run) > 4:
-        surnames = _surnames()
-        starts = [i for i, t in enumerate(run) if fold_key(t.group(0)) in surnames and len(run) - i <= 4]
-        run = run[starts[0]:] if starts else run[-4:]
     if run and fold_key(run[0].group(0)) in lex.honorifics:
         run = run[1:]
-    return run
+    surnames = _surnames()
+    starts = [i for i, t in enumerate(run) if fold_key(t.group(0)) in surnames and 2 <= len(run) - i <= 4]
+    if starts:
+        return run[starts[0]:]
+    if after_honorific and run and run[0].start() - title_end <= 1 and len(run) <= 4:
+        return run  # "ông Mai Xuân Trường", "bà Phương Nga": a name, whatever its words mean
+    name: list = []
+    for i in range(len(run) - 1, -1, -1):
+        word = fold_key(run[i].group(0))
+        pair = fold_key(run[i - 1].group(0) + " " + run[i].group(0)) if i else ""
+        if word in lex.organisations or pair in lex.organisations or word in lex.titles or pair in lex.titles:
+            break
+        if _is_acronym(run[i].group(0)):
+            break
+        name.insert(0, run[i])
+    if not name or len(name) > 4:
+        return name[-4:] if name else []
+    before = [t for t in tokens if t.end() <= name[0].start()]
+    if before:
+        previous = fold_key(before[-1].group(0))
+        pair = fold_key(" ".join(t.group(0) for t in before[-2:]))
+        if lex.organisations.get(previous) == "head" or lex.organisations.get(pair) == "head" or previous in PLACE_WORDS or pair in PLACE_WORDS:
+            return []
+    return name
+
+
+def _is_acronym(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)

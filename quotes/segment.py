@@ -83,7 +83,9 @@ def _role(text: str, pos: int, char: str) -> str | None:
     if char in DOUBLE_OPEN + SINGLE_OPEN:
         return "open"
     if char in DOUBLE_CLOSE + SINGLE_CLOSE:
-        return "close"
+        # A right mark typed where a quotation opens (nói: ”Tôi ...”) opens it.
+        at_opening = (before.isspace() or before in "([{:") and LETTER.match(after)
+        return "either" if at_opening else "close"
     opens = (before.isspace() or before in "([{-–—:;,/") and not after.isspace()
     closes = not before.isspace() and (after.isspace() or not LETTER.match(after))
     if opens and not closes:
@@ -163,6 +165,10 @@ def split_sentences(text: str, paragraph: Paragraph, spans: list[QuoteSpan], fir
         if _is_abbreviation(text, m.start(1)):
             continue
         cuts.append(m.end(3))
+    for m in TIGHT_BOUNDARY.finditer(text, paragraph.start, paragraph.end):
+        dot = m.start() - 1 if text[m.start() - 1] not in "\"”’»'" else m.start() - 2
+        if not _inside_quotation(m.start(), spans) and not _is_abbreviation(text, dot):
+            cuts.append(m.start())
     cuts += _credit_cuts(text, paragraph)
     cuts = sorted(set(cuts)) + [paragraph.end]
     sentences = []
@@ -188,6 +194,9 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 
 _CAPITALISED = regex.compile(r"\p{Lu}[\p{L}\p{M}.'-]*")
+_OPENS_SENTENCE = regex.compile(r"Ông|Bà|Theo|Trong|Tại|Khi|Sau|Ngày|Hôm|Chiều|Sáng|Tối|Đây|Đó")
+# A full stop with no space after it ("tài sản.Đại tá"), but not inside TP.HCM or PGS.TS.
+TIGHT_BOUNDARY = regex.compile(r"(?<=[\p{Ll}\d][.!?…][\"”’»']?)(?=\p{Lu}\p{Ll})")
 
 
 def _credit_cuts(text: str, paragraph: Paragraph) -> list[int]:
@@ -205,7 +214,10 @@ def _credit_cuts(text: str, paragraph: Paragraph) -> list[int]:
         run = 0
         while run < len(words) and _CAPITALISED.fullmatch(words[run].group(0).strip("()|,.")):
             run += 1
-        if run < len(words) and run >= 2 and text[m.end() + words[run - 1].end() - 1] not in ").|":
+        opener = next((i for i in range(1, run) if _OPENS_SENTENCE.fullmatch(words[i].group(0))), None)
+        if opener is not None:  # "Ảnh: Thanh Hà Ông Moreau cho biết": a sentence opens at Ông
+            cuts.append(m.end() + words[opener].start())
+        elif run < len(words) and run >= 2 and words[run].group(0)[0].islower():
             cuts.append(m.end() + words[run - 1].start())
         elif run < len(words) and run >= 1:
             cuts.append(m.end() + words[run].start())

@@ -139,11 +139,11 @@ class SpeakerIndex:
 
     def _by_phrase(self, mention: Mention) -> Entity:
         kind = TYPE_OF_KIND[mention.kind]
-        key = fold_key(mention.text)
+        key = fold_key(mention.name or mention.text)
         for entity in self.entities:
             if entity.kind == kind and fold_key(entity.canonical) == key:
                 return entity
-        entity = Entity(kind, names=[mention.text])
+        entity = Entity(kind, names=[mention.name or mention.text])
         self.entities.append(entity)
         return entity
 
@@ -193,7 +193,13 @@ class SpeakerIndex:
         if entity:
             entity.positions.append(mention.start)
             return Resolution(entity.canonical, "person", "title", mention.title)
-        # A role nobody in the text holds by name (Tổng thống Pháp): the role is the speaker.
+        # A role nobody in the text holds by name (Tổng thống Pháp): the role is the speaker,
+        # and later pronouns may point back to it.
+        entity = self._nearest(mention.start, lambda e: e.kind == "person" and not e.names and fold_key(e.title_text) == fold_key(mention.text))
+        if not entity:
+            entity = Entity("person", title_text=mention.text, titles=[wanted])
+            self.entities.append(entity)
+        entity.positions.append(mention.start)
         return Resolution(mention.text, "person", "title_only", mention.title)
 
     def _resolve_pronoun(self, mention: Mention) -> Resolution:
