@@ -31,8 +31,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from quotes.evaluate import evaluate, format_table
 
-    table = evaluate([Path(p) for p in args.gold], Path(args.dataset))
-    print(format_table(table))
+    gold, dataset = [Path(p) for p in args.gold], Path(args.dataset)
+    print(format_table(evaluate(gold, dataset)))
+    if args.errors:
+        from quotes.evaluate import errors
+
+        print("\n".join(errors(gold, dataset)))
     return 0
 
 
@@ -53,6 +57,7 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser("eval", help="score a dataset against gold annotations")
     v.add_argument("gold", nargs="+", help="gold JSONL file(s)")
     v.add_argument("dataset", help="a dataset folder built by `quotes build`")
+    v.add_argument("--errors", action="store_true", help="also list missed, extra and wrong-speaker quotes")
     v.set_defaults(func=cmd_eval)
     return p
 

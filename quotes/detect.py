@@ -222,6 +222,8 @@ class ArticleDetector:
             cue.subject = parse_mention(phrase, offset)
         if cue.subject:
             cue.subject_start, cue.subject_piece = self._attribution_start(a), len(pieces) - 1
+            if len(pieces) >= 2 and regex.fullmatch(r"\s*[-–]\s*", self.text[pieces[-2][1]:a]):
+                self._set_off_subject(cue, pieces)  # "Ông X - Chủ tịch Y cho biết": rank the two
             return
         conj = CONJUNCTION.search(piece)
         if conj:  # "X không nhượng bộ nhưng nói rằng": the subject is the clause's own
@@ -561,36 +563,44 @@ class ArticleDetector:
         if set_off:
             return True
         words = list(TOKEN.finditer(phrase))
+        parses = []
         for k in range(min(len(words), 12), 0, -1):
             mention = parse_mention(phrase[: words[k - 1].end()], phrase_start)
-            manner = phrase[words[k - 1].end():].strip()
-            if mention and len(manner.split()) <= 6:
-                candidate = self.emit(sentence, span.open, span.outer_end, "colon_speaker", None, mention)
-                if candidate:
-                    candidate.cue = manner or ":"
-                    lemma = self.lex.cues.get(fold_key(manner))
-                    candidate.cue_lemma = lemma.lemma if lemma else None
-                    if manner:
-                        candidate.cue_start = phrase_start + words[k - 1].end() + (len(phrase[words[k - 1].end():]) - len(phrase[words[k - 1].end():].lstrip()))
-                        candidate.cue_end = candidate.cue_start + len(manner)
-                return candidate is not None
-        return False
+            if mention and len(phrase[words[k - 1].end():].split()) <= 6:
+                parses.append((k, mention))
+        if not parses:
+            return False
+        # "Chủ tàu Trần Ngọc Cường bức xúc:": the name, not a title swallowing the manner word
+        k, mention = min(parses, key=lambda p: p[1].kind != "name")
+        rest = phrase[words[k - 1].end():]
+        manner = rest.strip()
+        cue_start = phrase_start + words[k - 1].end() + len(rest) - len(rest.lstrip())
+        return self.emit_colon(sentence, span, mention, manner, cue_start)
+
+    def emit_colon(self, sentence: Sentence, span: QuoteSpan, mention: Mention, manner: str, cue_start: int) -> bool:
+        """A colon quotation; the words before the colon (if any) are its cue."""
+        lemma = self.lex.cues.get(fold_key(manner))
+        cue = CueMatch(cue_start, cue_start + len(manner),
+                       Cue(manner or ":", lemma.lemma if lemma else None, "manner", "complement"), mention)
+        candidate = self.emit(sentence, span.open, span.outer_end, "colon_speaker", cue if manner else None, mention)
+        if candidate and not manner:
+            candidate.cue = ":"
+        return candidate is not None
 
     def set_off_colon_speaker(self, sentence: Sentence, span: QuoteSpan, manner_start: int) -> bool:
         """`Bà X, chủ một cửa hàng, than thở: "Q"`: a manner phrase after a set-off subject."""
-        manner = self.text[manner_start:span.open].rstrip(": ")
-        if len(manner.split()) > 4 or not manner.strip() or not manner.strip()[0].islower():
+        manner = self.text[manner_start:span.open].rstrip(": ").strip()
+        if len(manner.split()) > 4 or not manner or not manner[0].islower():
             return False
         start = self.sentence_start(sentence)
         if not SEPARATOR.search(self.text[start:manner_start][-3:]):
             return False
-        cue = CueMatch(manner_start, manner_start + len(manner), Cue(manner.strip(), manner.strip(), "manner", "complement"))
-        self._set_off_subject(cue, self.pieces(start, manner_start))
-        if not cue.subject:
+        probe = CueMatch(manner_start, manner_start + len(manner), Cue(manner, None, "manner", "complement"))
+        self._set_off_subject(probe, self.pieces(start, manner_start))
+        if not probe.subject:
             return False
-        lemma = self.lex.cues.get(fold_key(manner.strip()))
-        cue.cue = Cue(manner.strip(), lemma.lemma if lemma else None, "manner", "complement")
-        return self.emit(sentence, span.open, span.outer_end, "colon_speaker", cue) is not None
+        cue_start = self.text.index(manner, manner_start)
+        return self.emit_colon(sentence, span, probe.subject, manner, cue_start)
 
     def floating(self, sentence: Sentence, span: QuoteSpan) -> bool:
         """A quotation standing alone after a quoted speaker continues that speaker."""

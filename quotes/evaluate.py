@@ -92,7 +92,7 @@ def same_speaker(gold: str | None, predicted: str | None) -> bool:
     if g == p:
         return True
     shorter, longer = sorted((g.split(), p.split()), key=len)
-    return len(shorter) >= 2 and longer[-len(shorter):] == shorter
+    return len(shorter) >= 2 and shorter in (longer[-len(shorter):], longer[:len(shorter)])
 
 
 def f1(precision: float, recall: float) -> float:
@@ -130,6 +130,23 @@ def evaluate(gold_paths: list[Path], dataset: Path) -> dict[str, dict]:
         table[quote_type] = score([g for g in gold if g.quote_type == quote_type],
                                   [p for p in predicted if p.quote_type == quote_type])
     return table
+
+
+def errors(gold_paths: list[Path], dataset: Path) -> list[str]:
+    """Each missed, spurious and wrong-speaker quote, for reading what the extractor gets wrong."""
+    ids = {g.article_id for g in load_gold(gold_paths)}
+    predicted, texts = load_predictions(dataset, ids)
+    gold = load_gold(gold_paths, texts)
+    matched = match(gold, predicted)
+    lines = []
+    for g, p in matched:
+        if not same_speaker(g.speaker, p.speaker):
+            lines.append(f"speaker {g.article_id} {g.start}-{g.end}: gold {g.speaker!r}, got {p.speaker!r}: {texts[g.article_id][g.start:g.end][:80]!r}")
+    for g in (g for g in gold if all(g is not m[0] for m in matched)):
+        lines.append(f"missed  {g.article_id} {g.start}-{g.end} {g.quote_type} ({g.speaker}): {texts[g.article_id][g.start:g.end][:100]!r}")
+    for p in (p for p in predicted if all(p is not m[1] for m in matched)):
+        lines.append(f"extra   {p.article_id} {p.start}-{p.end} {p.quote_type} ({p.speaker}): {texts[p.article_id][p.start:p.end][:100]!r}")
+    return lines
 
 
 def format_table(table: dict[str, dict]) -> str:

@@ -322,7 +322,12 @@ def _trailing_name(core: str, tokens: list, title_end: int, after_honorific: boo
         name.insert(0, run[i])
     if not name or len(name) > 4:
         return name[-4:] if name else []
-    before = [t for t in tokens if t.end() <= name[0].start()]
+    before = [t for t in tokens if t.end() <= name[0].start() and not t.group(0).isdigit()]
+    if before and not after_honorific:
+        kinds = [lex.organisations.get(fold_key(t.group(0))) for t in before[1:]]
+        last_kind = lex.organisations.get(fold_key(before[-1].group(0)))
+        if "head" in kinds and last_kind not in ("country", "name", "media", "capital"):
+            return []  # Giám đốc Công ty Bóng đèn Điện Quang: the run names the company
     if before:
         previous = fold_key(before[-1].group(0))
         pair = fold_key(" ".join(t.group(0) for t in before[-2:]))

@@ -241,7 +241,41 @@ _PERSON_HEAD = None
 
 
 def scan_person_mentions(text: str, quoted: list[tuple[int, int]]) -> list[Mention]:
-    """Every `title/honorific + Name` outside quotations, so pronouns can find their antecedent."""
+    """Every `title/honorific + Name` and every bare Vietnamese full name (Lữ Minh Nghĩa)
+    outside quotations, with an apposition title after it (ông X, Phó chủ tịch Y), so that
+    pronouns, short forms and titles can find their antecedent."""
+    mentions = _titled_mentions(text, quoted) + _bare_full_names(text, quoted)
+    for mention in mentions:
+        if not mention.title or mention.title == mention.text:
+            mention.title = _apposition_title(text, mention.end) or mention.title
+    return mentions
+
+
+_APPOSITION = regex.compile(r"\s*(?:,|\(|-|–)\s*([^,.;:()“”\"\n]{2,80})")
+
+
+def _apposition_title(text: str, end: int) -> str:
+    m = _APPOSITION.match(text, end)
+    if m and load().title_regex.match(m.group(1)):
+        return m.group(1).strip()
+    return ""
+
+
+_CAPITALISED_RUN = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{L}\p{M}]*(?:\s+\p{Lu}[\p{L}\p{M}]*){1,3}(?![\p{L}\p{M}])")
+
+
+def _bare_full_names(text: str, quoted: list[tuple[int, int]]) -> list[Mention]:
+    from quotes.mentions import _surnames
+
+    found = []
+    for m in _CAPITALISED_RUN.finditer(text):
+        if any(s <= m.start() < e for s, e in quoted) or fold_key(m.group(0).split()[0]) not in _surnames():
+            continue
+        found.append(Mention(m.group(0), m.start(), m.end(), "name", name=m.group(0)))
+    return found
+
+
+def _titled_mentions(text: str, quoted: list[tuple[int, int]]) -> list[Mention]:
     lex = load()
     global _PERSON_HEAD
     if _PERSON_HEAD is None:
