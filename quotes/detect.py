@@ -232,6 +232,12 @@ class ArticleDetector:
             else:
                 self._inherit(cue, None, a + conj.start(), prefix=(piece[:conj.start()], a))
             return
+        if len(pieces) >= 2 and regex.fullmatch(r"\s*[-–]\s*", self.text[pieces[-2][1]:a]):
+            self._set_off_subject(cue, pieces)  # "Ông X - ngư dân ở huyện Y thừa nhận"
+            if cue.subject:
+                return
+        if self._subject_in_piece(cue, piece, a, len(pieces) - 1):
+            return
         inner = list(regex.finditer(WORD_START + r"(?:nhưng|và|song|rồi|còn)" + WORD_END + r"\s+", piece))
         if inner:  # "... là cởi mở và hữu ích nhưng ông cáo buộc": a new clause with its own subject
             m = inner[-1]
@@ -239,6 +245,27 @@ class ArticleDetector:
             if cue.subject:
                 cue.subject_start, cue.subject_piece, cue.how = a + m.start(), len(pieces) - 1, "clause"
                 return
+
+    def _subject_in_piece(self, cue: CueMatch, piece: str, offset: int, index: int) -> bool:
+        """Two common shapes the whole-piece parse misses: an adjunct with no comma before the
+        subject (`Trước tòa Nghĩa khai ...`), and a manner word between the subject and the cue
+        (`Cô nức nở bộc bạch rằng ...`)."""
+        words = list(TOKEN.finditer(piece))
+        if words and _adjunct_starts().match(piece):
+            for w in words[1:]:
+                if w.group(0)[0].isupper():
+                    mention = parse_mention(piece[w.start():], offset + w.start())
+                    if mention and mention.kind in ("name", "title", "organization"):
+                        cue.subject, cue.subject_start, cue.subject_piece = mention, self._attribution_start(offset), index
+                        return True
+        for k in (len(words) - 1, len(words) - 2):
+            if k < 1 or any(w.group(0)[0].isupper() for w in words[k:]):
+                continue
+            mention = parse_mention(piece[: words[k - 1].end()], offset)
+            if mention and mention.kind in ("name", "pronoun", "description"):
+                cue.subject, cue.subject_start, cue.subject_piece = mention, self._attribution_start(offset), index
+                return True
+        return False
 
     def _attribution_start(self, piece_start: int) -> int:
         """Back over the separator before the subject, so a clause ends before it."""
@@ -398,10 +425,14 @@ class ArticleDetector:
             self.reject(cue.start, cue.end, "cue_without_content", "cue")
             return
         start = cue.pieces[0][0]
-        end = cue.pieces[cue.subject_piece - 1][1]
-        if cue.how == "aside":
-            end = cue.pieces[cue.subject_piece - 1][1]
-        end = self.trim_end(start, end)
+        while start < len(self.text) and self.text[start].isspace():
+            start += 1
+        end = self.trim_end(start, cue.pieces[cue.subject_piece - 1][1])
+        opens_quote = any(s.open == start for s in self.seg.quotes)
+        if start > self.sentence_start(sentence) + 1 and not opens_quote:
+            # Content that starts after another cue is that cue's object (bày tỏ sự thất vọng)
+            self.reject(cue.start, cue.end, "cue_without_content", "cue")
+            return
         if end <= start:
             self.reject(cue.start, cue.end, "cue_without_content", "cue")
             return
@@ -506,6 +537,9 @@ class ArticleDetector:
             self.reject(m.start(), m.end(), "theo_not_a_source", "source")
             return None
         np_start = m.start("np")
+        dash = regex.search(r"\s+[-–]\s+", np)
+        if dash:  # "theo ông X - Phó Giám đốc Sở Y": the name before the dash
+            np = np[:dash.start()]
         lời = regex.match(r"lời(?: kể)?(?: của)?\s+", np, regex.IGNORECASE)
         if lời:
             np, np_start = np[lời.end():], np_start + lời.end()
@@ -566,13 +600,16 @@ class ArticleDetector:
         parses = []
         for k in range(min(len(words), 12), 0, -1):
             mention = parse_mention(phrase[: words[k - 1].end()], phrase_start)
-            if mention and len(phrase[words[k - 1].end():].split()) <= 6:
+            rest = phrase[words[k - 1].end():]
+            if mention and (len(rest.split()) <= 6 or regex.match(r"\s+[-–]\s", rest) and len(rest.split()) <= 25):
                 parses.append((k, mention))
         if not parses:
             return False
         # "Chủ tàu Trần Ngọc Cường bức xúc:": the name, not a title swallowing the manner word
         k, mention = min(parses, key=lambda p: p[1].kind != "name")
         rest = phrase[words[k - 1].end():]
+        if regex.match(r"\s+[-–]\s", rest):  # an apposition, not a manner phrase
+            rest = ""
         manner = rest.strip()
         cue_start = phrase_start + words[k - 1].end() + len(rest) - len(rest.lstrip())
         return self.emit_colon(sentence, span, mention, manner, cue_start)
@@ -602,6 +639,22 @@ class ArticleDetector:
         cue_start = self.text.index(manner, manner_start)
         return self.emit_colon(sentence, span, probe.subject, manner, cue_start)
 
+    def after_introduction(self, sentence: Sentence, span: QuoteSpan) -> bool:
+        """`Ông X - thuyền trưởng tàu Y, cũng đang thấp thỏm. "Q"`: a quotation right after a
+        sentence that introduces a person by title or honorific and name is theirs."""
+        if sentence.index == 0:
+            return False
+        before = self.seg.sentences[sentence.index - 1]
+        if sentence.paragraph - before.paragraph > 1 or self.paragraph(before).furniture:
+            return False
+        for a, b in self.pieces(self.sentence_start(before), before.end)[:3]:
+            words = list(TOKEN.finditer(self.text, a, b))
+            for k in range(min(len(words), 8), 0, -1):
+                mention = parse_mention(self.text[a:words[k - 1].end()], a)
+                if mention and mention.kind == "name" and (mention.gender != "any" or mention.title):
+                    return self.emit(sentence, span.open, span.outer_end, "after_introduction", None, mention) is not None
+        return False
+
     def floating(self, sentence: Sentence, span: QuoteSpan) -> bool:
         """A quotation standing alone after a quoted speaker continues that speaker."""
         lead = self.text[self.sentence_start(sentence):span.open].strip()
@@ -609,11 +662,9 @@ class ArticleDetector:
         if lead or trail or len(TOKEN.findall(self.text[span.inner_start:span.inner_end])) <= SCARE_QUOTE_WORDS:
             return False
         previous = [c for c in self.candidates if c.end <= span.open and c.mention]
-        if not previous:
-            return False
-        last = max(previous, key=lambda c: c.end)
-        if sentence.paragraph - last.sentence.paragraph > 1:
-            return False
+        last = max(previous, key=lambda c: c.end) if previous else None
+        if not last or sentence.paragraph - last.sentence.paragraph > 1 or last.sentence.index < sentence.index - 2:
+            return self.after_introduction(sentence, span)
         since = max(last.end, last.cue_end or 0, last.mention.end if last.mention else 0)
         if self.lex.title_regex.search(self.text, since, span.open):
             return False  # someone new was introduced in between

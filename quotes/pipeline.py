@@ -23,6 +23,10 @@ BASE_CONFIDENCE = {
     "colon_speaker": 0.8,
     "headline_colon": 0.7,
     "floating_continuation": 0.6,
+    "after_introduction": 0.55,
+    "cue_between": 0.85,
+    "quoted_by": 0.85,
+    "source_interrupted": 0.75,
 }
 LINK_PENALTY = {"explicit": 0.0, "surname": 0.02, "title": 0.05, "pronoun": 0.08, "description": 0.1,
                 "fuzzy": 0.15, "title_only": 0.1, "floating": 0.0, "unresolved": 0.3}

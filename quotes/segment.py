@@ -207,6 +207,11 @@ def _credit_cuts(text: str, paragraph: Paragraph) -> list[int]:
     """
     cuts = []
     for m in load().credit_regex.finditer(text, paragraph.start, paragraph.end):
+        if text[m.start()] == "(":  # "(Ảnh: PV/Vietnam+) Thông tin ...": the credit ends at ")"
+            close = text.find(")", m.end(), paragraph.end)
+            if close != -1:
+                cuts += [m.start(), close + 1 + len(text[close + 1:paragraph.end]) - len(text[close + 1:paragraph.end].lstrip())]
+                continue
         if m.start() == paragraph.start:
             continue
         cuts.append(m.start())
