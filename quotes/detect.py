@@ -89,8 +89,9 @@ class CueMatch:
 
 
 class ArticleDetector:
-    def __init__(self, article_id: str, seg: Segmented):
+    def __init__(self, article_id: str, seg: Segmented, headline: bool = False):
         self.article_id = article_id
+        self.headline = headline  # the first paragraph is the article's headline
         self.seg = seg
         self.text = seg.text
         self.lex = load()
@@ -466,7 +467,7 @@ class ArticleDetector:
         flags = sorted({f for s in spans for f in s.flags})
         if sentence.caption or self.paragraph(sentence).caption:
             flags.append("caption")
-        if sentence.paragraph == 0:
+        if sentence.paragraph == 0 and self.headline:
             flags.append("headline")
         candidate = Candidate(start, end, quote_type, rule, sentence, mention or (cue.subject if cue else None),
                               flags=flags, inherited=inherited, spans=spans)
@@ -559,7 +560,7 @@ class ArticleDetector:
     # -- headlines: "Hương Giang: Tôi không ..." ----------------------------------
     def detect_headline_colon(self, sentence: Sentence) -> None:
         """Only the headline: the first sentence of the first of several paragraphs."""
-        if sentence.index != 0 or len(self.seg.paragraphs) < 2:
+        if sentence.index != 0 or not self.headline:
             return
         m = regex.match(r"([^:“”\"«»]{2,60}):\s+", self.text[sentence.start:sentence.end])
         if not m:
@@ -672,5 +673,5 @@ class ArticleDetector:
         return candidate is not None
 
 
-def detect(article_id: str, seg: Segmented) -> tuple[list[Candidate], list[Rejection]]:
-    return ArticleDetector(article_id, seg).run()
+def detect(article_id: str, seg: Segmented, headline: bool = False) -> tuple[list[Candidate], list[Rejection]]:
+    return ArticleDetector(article_id, seg, headline).run()

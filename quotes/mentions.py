@@ -232,13 +232,14 @@ def _group_or_unnamed(phrase: str, offset: int) -> Mention | None:
 
 
 def _is_person_noun(words: list[str]) -> bool:
-    """Does the noun after các / một name people (chuyên gia, bộ trưởng) rather than things?"""
+    """Does the noun after các / một name people (chuyên gia, thương lái) rather than things?
+    Vietnamese marks things with classifiers (cuộc, vụ, chiếc ...), listed as thing_noun."""
     lex = load()
     for size in (2, 1):
         head = fold_key(" ".join(words[:size]))
-        if lex.groups.get(head) == "person_noun" or head in lex.titles:
-            return True
-    return bool(lex.title_regex.match(" ".join(words)))
+        if lex.groups.get(head) == "thing_noun":
+            return False
+    return not CAPITALISED.match(words[0])
 
 
 def _person(phrase: str, offset: int) -> Mention | None:

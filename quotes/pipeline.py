@@ -39,7 +39,9 @@ def quote_id(article_id: str, start: int, end: int) -> str:
 
 def extract_article(article: Article) -> tuple[list[Quote], list[Rejection]]:
     seg = segment(article.text)
-    candidates, rejections = detect(article.article_id, seg)
+    first = seg.paragraphs[0] if seg.paragraphs else None
+    headline = bool(first and article.title and article.text[first.start:first.end].strip() == article.title.strip())
+    candidates, rejections = detect(article.article_id, seg, headline)
     quoted = [(s.inner_start, s.inner_end) for s in seg.quotes]
     index = SpeakerIndex(article.text, quoted)
     quotes: list[Quote] = []

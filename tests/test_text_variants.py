@@ -1,0 +1,68 @@
+"""Real text arrives NFC or NFD, with old or new tone placement and any quote marks."""
+
+import unicodedata
+
+import pytest
+
+from quotes.normalise import fold_key, normalise
+from quotes.pipeline import extract_article
+from quotes.read import make_article
+from quotes.segment import segment
+
+SENTENCE = "Ông Hoàng Văn Thủy, Chủ tịch UBND xã Hòa Bình, cho biết: “Chúng tôi sẽ hỗ trợ từng hộ dân.”"
+
+
+def quotes_of(text):
+    article = make_article("t", text, "t.txt", title="")
+    return article, extract_article(article)[0]
+
+
+def test_nfd_input_gives_the_same_quotes_as_nfc():
+    nfc_article, nfc = quotes_of(SENTENCE)
+    nfd_article, nfd = quotes_of(unicodedata.normalize("NFD", SENTENCE))
+    assert nfd_article.text == nfc_article.text
+    assert [(q.start, q.end, q.quote, q.speaker) for q in nfd] == [(q.start, q.end, q.quote, q.speaker) for q in nfc]
+    assert "nfc" in nfd_article.normalise_steps
+
+
+def test_tone_placement_does_not_change_cue_or_name_matching():
+    old = "Ông Nguyễn Văn Thủy cho biết đê đã được gia cố. Ông Thủy nói thêm rằng nước đang rút chậm."
+    new = old.replace("Thủy", "Thuỷ")
+    assert fold_key("Thủy") == fold_key("Thuỷ") and fold_key("hòa") == fold_key("hoà")
+    _, old_quotes = quotes_of(old)
+    _, new_quotes = quotes_of(new)
+    assert [q.speaker for q in old_quotes] == ["Nguyễn Văn Thủy"] * 2
+    assert [q.speaker for q in new_quotes] == ["Nguyễn Văn Thuỷ"] * 2
+
+
+def test_old_style_tone_in_a_cue_still_matches():
+    _, quotes = quotes_of("Bác sĩ Trần Minh khuyến cáo người dân không tự ý dùng kháng sinh khi bị cảm.")
+    assert quotes and quotes[0].cue_lemma == "khuyến cáo"
+
+
+@pytest.mark.parametrize("open_mark,close_mark,flag", [
+    ("“", "”", None), ('"', '"', None), ("«", "»", None), ("“", '"', "mismatched_marks"),
+    ('"', "'", "mismatched_marks"), ("”", "”", "mismatched_marks"),
+])
+def test_any_quote_marks(open_mark, close_mark, flag):
+    text = f"Chị Lan nói: {open_mark}Năm nay vườn cam được mùa lớn{close_mark}."
+    _, quotes = quotes_of(text)
+    assert [q.quote for q in quotes] == ["Năm nay vườn cam được mùa lớn"]
+    assert (flag in quotes[0].flags) if flag else not quotes[0].flags
+
+
+def test_unclosed_quotation_runs_to_paragraph_end_and_is_flagged():
+    text = "Anh Tuấn kể: “Nước lên nhanh quá, cả nhà phải leo lên mái\nSáng nay nước đã rút."
+    _, quotes = quotes_of(text)
+    assert quotes[0].quote == "Nước lên nhanh quá, cả nhà phải leo lên mái"
+    assert "unclosed" in quotes[0].flags
+
+
+def test_apostrophe_inside_a_name_is_not_a_quote_mark():
+    seg = segment("Người H'Mông ở Mèo Vạc đón Tết sớm.")
+    assert seg.quotes == []
+
+
+def test_invisible_and_odd_characters_are_normalised():
+    text, steps = normalise("Ông\u00a0Ba\u200b nói\r\n")
+    assert text == "Ông Ba nói" and {"spaces", "invisible_chars", "newlines"} <= set(steps)
