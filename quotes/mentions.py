@@ -61,17 +61,25 @@ GENERIC_MEDIA = regex.compile(r"^(?:báo|tờ|hãng tin|hãng thông tấn|thôn
 PARENTHESIS = regex.compile(r"\s*\([^()]{0,120}\)")
 
 
+@cache
+def _edge_patterns() -> tuple[regex.Pattern, tuple[regex.Pattern, ...]]:
+    mods = _modifiers()
+    lead = regex.compile(rf"\s*(?:{mods['connector'].pattern})\s*,?\s*", regex.IGNORECASE)
+    trails = tuple(regex.compile(rf"\s*(?:{p.pattern})\s*$", regex.IGNORECASE) for p in (mods["adverb"], TIME_EXPRESSION))
+    return lead, trails
+
+
 def strip_edges(phrase: str, offset: int) -> tuple[str, int]:
     """Drop leading connectors and trailing adverbs/time expressions; keep offsets right."""
-    mods = _modifiers()
+    lead_pattern, trail_patterns = _edge_patterns()
     changed = True
     while changed and phrase:
         changed = False
-        lead = regex.match(rf"\s*(?:{mods['connector'].pattern})\s*,?\s*", phrase, regex.IGNORECASE)
+        lead = lead_pattern.match(phrase)
         if lead and lead.end() < len(phrase):
             phrase, offset, changed = phrase[lead.end():], offset + lead.end(), True
-        for pattern in (mods["adverb"], TIME_EXPRESSION):
-            trail = regex.search(rf"\s*(?:{pattern.pattern})\s*$", phrase, regex.IGNORECASE)
+        for pattern in trail_patterns:
+            trail = pattern.search(phrase)
             if trail and trail.start() > 0:
                 phrase, changed = phrase[: trail.start()], True
         stripped = phrase.rstrip(" ,")

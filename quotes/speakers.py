@@ -308,17 +308,20 @@ def _first_full_name(text: str, start: int, ends: list[int]) -> Mention | None:
     return fallback
 
 
+_BREAK = regex.compile(r"[,.;:()\"“”\n]")
+
+
 def _name_run_ends(text: str, pos: int) -> list[int]:
     """Ends of capitalised runs after a title, up to the first punctuation mark."""
     ends: list[int] = []
     start = pos
     tokens = list(TOKEN.finditer(text, pos, min(len(text), pos + 160)))
     for i, token in enumerate(tokens):
-        if regex.search(r"[,.;:()\"“”\n]", text[start:token.start()]) or len(ends) > 6:
+        if _BREAK.search(text, start, token.start()) or len(ends) > 6:
             break
         capitalised = token.group(0)[0].isupper()
-        next_capitalised = i + 1 < len(tokens) and tokens[i + 1].group(0)[0].isupper() and not regex.search(
-            r"[,.;:()\"“”\n]", text[token.end():tokens[i + 1].start()])
+        next_capitalised = i + 1 < len(tokens) and tokens[i + 1].group(0)[0].isupper() and not _BREAK.search(
+            text, token.end(), tokens[i + 1].start())
         if capitalised and not next_capitalised:
             ends.append(token.end())
         start = token.end()
