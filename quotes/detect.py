@@ -42,6 +42,8 @@ SOURCE_BEFORE = regex.compile(r"(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,80}
 SOURCE_AFTER = regex.compile(r",\s*(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,60}?)\s*[.!]?\s*$", regex.IGNORECASE)
 AFTER_THEO = regex.compile(WORD_START + r"theo\s+$", regex.IGNORECASE)
 SOURCE_INSIDE = regex.compile(r",\s*(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,60}?)\s*,\s*", regex.IGNORECASE)
+VIETNAMESE_LETTERS = regex.compile(r"[đĐơƠưƯăĂâÂêÊôÔ]|[\u0300\u0301\u0303\u0309\u0323]|[à-ỹ]")
+DASH = regex.compile(r"\s[-–]\s")
 MIN_INDIRECT_WORDS = 3
 SCARE_QUOTE_WORDS = 4
 
@@ -89,8 +91,9 @@ class CueMatch:
 
 
 class ArticleDetector:
-    def __init__(self, article_id: str, seg: Segmented, headline: bool = False):
+    def __init__(self, article_id: str, seg: Segmented, headline: bool = False, known_names: frozenset = frozenset()):
         self.article_id = article_id
+        self.known_names = known_names  # folded words of the names the article gives in full
         self.headline = headline  # the first paragraph is the article's headline
         self.seg = seg
         self.text = seg.text
@@ -221,6 +224,8 @@ class ArticleDetector:
             if cue.subject:
                 break
             cue.subject = parse_mention(phrase, offset)
+            if cue.subject and self.looks_like_common_word(cue.subject):
+                cue.subject = None
         if cue.subject:
             cue.subject_start, cue.subject_piece = self._attribution_start(a), len(pieces) - 1
             if len(pieces) >= 2 and regex.fullmatch(r"\s*[-–]\s*", self.text[pieces[-2][1]:a]):
@@ -246,6 +251,16 @@ class ArticleDetector:
             if cue.subject:
                 cue.subject_start, cue.subject_piece, cue.how = a + m.start(), len(pieces) - 1, "clause"
                 return
+
+    def looks_like_common_word(self, mention: Mention) -> bool:
+        """`Đáng chú ý, ...` / `Quân đội ...`: a lone capitalised Vietnamese word opening a
+        sentence is an ordinary word, unless the article names someone by it."""
+        if mention.kind != "name" or mention.title or mention.gender != "any" or " " in mention.name:
+            return False
+        at_sentence_start = any(s.start == mention.start for s in self.seg.sentences) or \
+            self.text[max(0, mention.start - 2):mention.start] in (". ", "\n")
+        vietnamese = bool(VIETNAMESE_LETTERS.search(mention.name))
+        return at_sentence_start and vietnamese and fold_key(mention.name) not in self.known_names
 
     def _subject_in_piece(self, cue: CueMatch, piece: str, offset: int, index: int) -> bool:
         """Two common shapes the whole-piece parse misses: an adjunct with no comma before the
@@ -594,8 +609,7 @@ class ArticleDetector:
             return False
         phrase_start = self.sentence_start(sentence) + m.start(1)
         phrase = m.group(1)
-        set_off = self.set_off_colon_speaker(sentence, span, phrase_start)
-        if set_off:
+        if self.set_off_colon_speaker(sentence, span, phrase_start) or self.dash_colon_speaker(sentence, span, head):
             return True
         words = list(TOKEN.finditer(phrase))
         parses = []
@@ -614,6 +628,22 @@ class ArticleDetector:
         manner = rest.strip()
         cue_start = phrase_start + words[k - 1].end() + len(rest) - len(rest.lstrip())
         return self.emit_colon(sentence, span, mention, manner, cue_start)
+
+    def dash_colon_speaker(self, sentence: Sentence, span: QuoteSpan, head: str) -> bool:
+        """`bà X - chủ homestay ở bản Lác, Mai Châu rưng rưng: "Q"`: a named person with a dash
+        apposition that runs (commas and all) up to the colon."""
+        start = self.sentence_start(sentence)
+        for dash in reversed(list(DASH.finditer(head))):
+            before = self.pieces(start, start + dash.start())
+            if not before:
+                continue
+            a, b = before[-1]
+            words = list(TOKEN.finditer(self.text, a, b))
+            for k in range(len(words)):
+                mention = parse_mention(self.text[words[k].start():b], words[k].start())
+                if mention and mention.kind == "name" and mention.gender != "any":
+                    return self.emit_colon(sentence, span, mention, "", span.open)
+        return False
 
     def emit_colon(self, sentence: Sentence, span: QuoteSpan, mention: Mention, manner: str, cue_start: int) -> bool:
         """A colon quotation; the words before the colon (if any) are its cue."""
@@ -673,5 +703,6 @@ class ArticleDetector:
         return candidate is not None
 
 
-def detect(article_id: str, seg: Segmented, headline: bool = False) -> tuple[list[Candidate], list[Rejection]]:
-    return ArticleDetector(article_id, seg, headline).run()
+def detect(article_id: str, seg: Segmented, headline: bool = False,
+           known_names: frozenset = frozenset()) -> tuple[list[Candidate], list[Rejection]]:
+    return ArticleDetector(article_id, seg, headline, known_names).run()

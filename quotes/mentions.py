@@ -190,7 +190,7 @@ def _looks_like_name(words: list[str]) -> bool:
     (Công an tỉnh X) or a title (Hội đàm Ngoại trưởng ... is not an organisation)."""
     if not words or not CAPITALISED.match(words[0]) and fold_key(words[0]) not in ADMIN_WORDS:
         return False
-    if load().title_regex.search(" ".join(words)):
+    if load().title_regex.search(" ".join(words)) or _modifiers()["adverb"].search(" ".join(words)):
         return False
     lower_run = 0
     for word in words:
@@ -206,7 +206,8 @@ def _looks_like_name(words: list[str]) -> bool:
 def _looks_like_qualifier(words: list[str]) -> bool:
     """Words between a title and a name (Bộ Ngoại giao Mỹ, Sở Y tế tỉnh X, ngoại giao): no
     adverb or verb phrase (đã gặp), no second title, at most two lower-case words in a row."""
-    if load().title_regex.search(" ".join(words)) or _modifiers()["adverb"].search(" ".join(words)):
+    joined = " ".join(words)
+    if load().title_regex.search(joined) or _modifiers()["adverb"].search(joined) or load().cue_regex.search(joined):
         return False
     lower_run = 0
     for word in words:
@@ -293,6 +294,8 @@ def _person(phrase: str, offset: int) -> Mention | None:
     qualifiers = core[title_end:name_tokens[0].start()] if name_tokens else core[title_end:]
     if qualifiers.split() and not _looks_like_qualifier(qualifiers.split()):
         return None
+    if len(name_tokens) == 1 and qualifiers.strip() and qualifiers.strip()[0].islower():
+        return None  # "Thủ tướng đề nghị Quân ủy": a verb, then a capitalised word, is no name
     kind = "name" if name_tokens else "title"
     full_title = " ".join(part for part in (title_text, appositive) if part)
     return _mention(phrase, offset, kind, name=name, title=full_title, gender=gender)
@@ -301,10 +304,11 @@ def _person(phrase: str, offset: int) -> Mention | None:
 def _trailing_name(core: str, tokens: list, title_end: int, after_honorific: bool = False) -> list:
     """The capitalised run at the end of the phrase that is a person's name.
 
-    A run that starts with a Vietnamese family name is a name whatever its syllables mean
-    (Vũ Đức Khánh: Đức is also Germany). Otherwise the run stops at a country, organisation
-    or title word (Ngoại trưởng Mỹ Antony Blinken). A run right after an organisation head or
-    an admin word is that organisation's or place's name (Trường THPT Lê Lợi, xã Phước Hưng).
+    Right after an honorific the run is a name whatever its words mean (ông Mai Xuân Trường).
+    A run after an organisation head or a place word is that organisation's or place's name
+    (Trường THPT Lê Lợi, UBND tỉnh Lâm Đồng, khu đô thị Phú Lương). A run that starts with a
+    Vietnamese family name is a name (Vũ Đức Khánh: Đức is also Germany). Otherwise the run
+    stops at a country, organisation or title word (Ngoại trưởng Mỹ Antony Blinken).
     """
     lex = load()
     run: list = []
@@ -314,35 +318,47 @@ def _trailing_name(core: str, tokens: list, title_end: int, after_honorific: boo
         run.insert(0, token)
     if run and fold_key(run[0].group(0)) in lex.honorifics:
         run = run[1:]
+    if not run:
+        return []
+    if after_honorific and run[0].start() - title_end <= 1 and len(run) <= 4:
+        return run
     surnames = _surnames()
     starts = [i for i, t in enumerate(run) if fold_key(t.group(0)) in surnames and 2 <= len(run) - i <= 4]
     if starts:
-        return run[starts[0]:]
-    if after_honorific and run and run[0].start() - title_end <= 1 and len(run) <= 4:
-        return run  # "ông Mai Xuân Trường", "bà Phương Nga": a name, whatever its words mean
-    name: list = []
-    for i in range(len(run) - 1, -1, -1):
-        word = fold_key(run[i].group(0))
-        pair = fold_key(run[i - 1].group(0) + " " + run[i].group(0)) if i else ""
-        if word in lex.organisations or pair in lex.organisations or word in lex.titles or pair in lex.titles:
-            break
-        if _is_acronym(run[i].group(0)):
-            break
-        name.insert(0, run[i])
-    if not name or len(name) > 4:
-        return name[-4:] if name else []
-    before = [t for t in tokens if t.end() <= name[0].start() and not t.group(0).isdigit()]
-    if before and not after_honorific:
-        kinds = [lex.organisations.get(fold_key(t.group(0))) for t in before[1:]]
-        last_kind = lex.organisations.get(fold_key(before[-1].group(0)))
-        if "head" in kinds and last_kind not in ("country", "name", "media", "capital"):
-            return []  # Giám đốc Công ty Bóng đèn Điện Quang: the run names the company
-    if before:
-        previous = fold_key(before[-1].group(0))
-        pair = fold_key(" ".join(t.group(0) for t in before[-2:]))
-        if lex.organisations.get(previous) == "head" or lex.organisations.get(pair) == "head" or previous in PLACE_WORDS or pair in PLACE_WORDS:
-            return []
+        name = run[starts[0]:]
+    else:
+        name = []
+        for i in range(len(run) - 1, -1, -1):
+            word = fold_key(run[i].group(0))
+            pair = fold_key(run[i - 1].group(0) + " " + run[i].group(0)) if i else ""
+            if word in lex.organisations or pair in lex.organisations or word in lex.titles or pair in lex.titles:
+                break
+            if _is_acronym(run[i].group(0)):
+                break
+            name.insert(0, run[i])
+        name = name[-4:]
+    if name and _names_a_place_or_body(tokens, name[0].start(), after_honorific):
+        return []
     return name
+
+
+def _names_a_place_or_body(tokens: list, name_start: int, after_honorific: bool) -> bool:
+    """Is the run the name of the organisation or place just before it?"""
+    lex = load()
+    before = [t for t in tokens if t.end() <= name_start and not t.group(0).isdigit()]
+    if not before:
+        return False
+    previous = fold_key(before[-1].group(0))
+    pair = fold_key(" ".join(t.group(0) for t in before[-2:]))
+    if lex.organisations.get(previous) == "head" or lex.organisations.get(pair) == "head" or previous in PLACE_WORDS or pair in PLACE_WORDS:
+        return True
+    if after_honorific:
+        return False
+    kinds = [lex.organisations.get(fold_key(t.group(0))) for t in before[1:]]
+    places = any(fold_key(t.group(0)) in PLACE_WORDS for t in before[1:])
+    last_kind = lex.organisations.get(previous)
+    # Giám đốc Công ty Bóng đèn Điện Quang, chủ đầu tư khu đô thị Phú Lương
+    return ("head" in kinds or places) and last_kind not in ("country", "name", "media", "capital")
 
 
 def _is_acronym(word: str) -> bool:

@@ -94,6 +94,10 @@ class SpeakerIndex:
         for mention in sorted(scanned, key=lambda m: len(m.name.split()) < 2):
             self.add(mention)
 
+    def name_words(self) -> frozenset[str]:
+        """Folded words of every person's name, so a lone `Nghĩa` is known to be a name."""
+        return frozenset(fold_key(word) for e in self.entities if e.kind == "person" for n in e.names for word in n.split())
+
     def add(self, mention: Mention) -> tuple[Entity | None, str]:
         """Register a mention; return its entity and how it was linked."""
         if mention.kind == "name":

@@ -36,7 +36,7 @@ def check_case(case):
         assert same_speaker(wanted, speaker), f"speaker of {quote!r}: got {speaker!r}, want {wanted!r}"
 
 
-@pytest.mark.parametrize("case", load("synthetic") + load("in_the_wild_patterns"))
+@pytest.mark.parametrize("case", load("synthetic") + load("in_the_wild_patterns") + load("rules"))
 def test_positive_case(case):
     check_case(case)
 
