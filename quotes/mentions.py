@@ -21,6 +21,7 @@ CAPITALISED = regex.compile(r"\p{Lu}")
 MAX_NAME_TOKENS = 5
 MAX_TITLE_TOKENS = 10
 DESCRIPTION_END = regex.compile(WORD_START + r"(?:này|đó|ấy|nói trên)\s*$", regex.IGNORECASE)
+AGED = regex.compile(r"(?i:^(?:vị |nữ |nam |cựu )?)(\p{L}[\p{Ll}\p{M} ]{1,30}?)\s+\d{1,3}\s+tuổi$")
 STATEMENT_OF = regex.compile(
     r"^(?:một |các |bản )?(?:tuyên bố|thông cáo(?: báo chí)?|báo cáo|thông báo|văn bản|công văn|bài viết|bài đăng|nhận định|đánh giá|dự báo|ý kiến|lời kể|chia sẻ|thông tin)"
     r"(?: mới nhất| chính thức)? của\s+",
@@ -132,6 +133,10 @@ def _description(phrase: str, offset: int) -> Mention | None:
     if role and not DESCRIPTION_END.search(phrase) and load().title_regex.fullmatch(role.group(1)):
         gender = {"nữ": "f", "nam": "m"}.get(phrase.split()[0].lower(), "any")
         return _mention(phrase, offset, "description", gender=gender, title=role.group(1))
+    aged = AGED.match(phrase)
+    if aged:  # "chính khách 70 tuổi", "nữ bác sĩ 45 tuổi": a description by role and age
+        gender = {"nữ": "f", "nam": "m"}.get(phrase.split()[0].lower(), "any")
+        return _mention(phrase, offset, "description", gender=gender, title=aged.group(1))
     if not DESCRIPTION_END.search(phrase):
         return None
     words = phrase.split()
