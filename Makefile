@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 CORPUS := $(SHARED)/corpus/baomoi-2017
 
-.PHONY: dataset test eval eval-seeds eval-baomoi bench clean
+.PHONY: dataset release test eval eval-seeds eval-baomoi bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,14 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+# Rebuild the latest release from seeds/ (it must come out byte-identical) or make v1.0.0.
 dataset: $(STAMP)
-	$(BIN)/quotes build seeds --out data
+	$(BIN)/quotes release seeds --data data --gold data/gold/seeds.jsonl
+
+# The next release after a change: make release BUMP=minor (major: columns or types changed;
+# minor: rows changed; patch: metadata only).
+release: $(STAMP)
+	$(BIN)/quotes release seeds --data data --gold data/gold/seeds.jsonl --bump $(BUMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

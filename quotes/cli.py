@@ -8,13 +8,14 @@ import sys
 from pathlib import Path
 
 from quotes import __version__
+from quotes.release import ReleaseError
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     from quotes.build import build
 
-    summary = build(args.sources, Path(args.out))
-    print(f"built {args.out}: {summary.line()}", file=sys.stderr)
+    tables = build(args.sources, Path(args.out), args.split_by)
+    print(f"built {args.out}: {tables.summary()}", file=sys.stderr)
     return 0
 
 
@@ -40,6 +41,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_release(args: argparse.Namespace) -> int:
+    from quotes.release import make_release
+
+    outcome = make_release(args.sources, Path(args.data), args.bump, args.version, args.split_by,
+                           [Path(g) for g in args.gold])
+    verb = "released" if outcome.status == "created" else "unchanged, already released as"
+    print(f"{verb} {outcome.version} in {args.data}/releases: {outcome.summary}", file=sys.stderr)
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from quotes.release import diff_releases
+
+    print(diff_releases(Path(args.data), args.old, args.new))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="quotes", description="Quote attribution datasets from Vietnamese news.")
     p.add_argument("--version", action="version", version=f"quotes {__version__}")
@@ -47,12 +65,33 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="extract quotes from articles and write a dataset folder")
     b.add_argument("sources", nargs="+", help="directories of .txt files, or .jsonl[.gz] / .parquet / .csv files")
-    b.add_argument("--out", required=True, help="output folder (quotes, articles, rejected as Parquet and CSV)")
+    b.add_argument("--out", required=True, help="output folder (quotes, articles, speakers, rejected as Parquet and CSV)")
+    b.add_argument("--split-by", choices=["article", "speaker"], default="article",
+                   help="assign train/dev/test by article, or keep articles sharing a person speaker together")
     b.set_defaults(func=cmd_build)
 
     e = sub.add_parser("extract", help="print one JSON object per quote found in FILE")
     e.add_argument("file")
     e.set_defaults(func=cmd_extract)
+
+    r = sub.add_parser("release", help="build a versioned, reproducible release under DATA/releases",
+                       description="Build SOURCES and release them as DATA/releases/vX.Y.Z. Without --bump or "
+                       "--version the latest release is rebuilt and must come out byte-identical (or v1.0.0 "
+                       "is made). A released version never changes: a change of columns or types needs "
+                       "--bump major, new or changed rows --bump minor, metadata only --bump patch.")
+    r.add_argument("sources", nargs="+")
+    r.add_argument("--data", default="data", help="the data folder (default: data)")
+    r.add_argument("--bump", choices=["patch", "minor", "major"], help="make the next version")
+    r.add_argument("--version", help="release exactly this version (vX.Y.Z)")
+    r.add_argument("--split-by", choices=["article", "speaker"], default="article")
+    r.add_argument("--gold", action="append", default=[], help="gold JSONL for the card's evaluation table")
+    r.set_defaults(func=cmd_release)
+
+    d = sub.add_parser("diff", help="print what changed between two releases, quote by quote")
+    d.add_argument("old")
+    d.add_argument("new")
+    d.add_argument("--data", default="data")
+    d.set_defaults(func=cmd_diff)
 
     v = sub.add_parser("eval", help="score a dataset against gold annotations")
     v.add_argument("gold", nargs="+", help="gold JSONL file(s)")
@@ -66,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, OSError) as error:
+    except (ValueError, OSError, ReleaseError) as error:
         print(f"quotes: error: {error}", file=sys.stderr)
         return 2
 

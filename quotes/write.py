@@ -14,51 +14,67 @@ from quotes.normalise import fold_key
 from quotes.records import Article, Quote, Rejection
 from quotes.speakers import speaker_id
 
+def col(name: str, type_: pa.DataType, description: str, nullable: bool = True) -> pa.Field:
+    return pa.field(name, type_, nullable=nullable, metadata={"description": description})
+
+
 QUOTES_SCHEMA = pa.schema([
-    pa.field("quote_id", pa.string(), nullable=False, metadata={"description": "Stable id: hash of article_id and span"}),
-    pa.field("article_id", pa.string(), nullable=False),
-    pa.field("quote", pa.string(), nullable=False, metadata={"description": "text[start:end] of the article"}),
-    pa.field("quote_type", pa.string(), nullable=False, metadata={"description": "direct, indirect or mixed"}),
-    pa.field("start", pa.int32(), nullable=False),
-    pa.field("end", pa.int32(), nullable=False),
-    pa.field("cue", pa.string()),
-    pa.field("cue_lemma", pa.string()),
-    pa.field("cue_start", pa.int32()),
-    pa.field("cue_end", pa.int32()),
-    pa.field("speaker_mention", pa.string(), metadata={"description": "The speaker as written (ông, Ngoại trưởng, bà Sheran)"}),
-    pa.field("speaker_start", pa.int32()),
-    pa.field("speaker_end", pa.int32()),
-    pa.field("speaker", pa.string(), metadata={"description": "Canonical speaker within the article; null when unsupported"}),
-    pa.field("speaker_id", pa.string(), metadata={"description": "Joins one speaker across articles"}),
-    pa.field("speaker_type", pa.string(), metadata={"description": "person, organization, group or unnamed"}),
-    pa.field("speaker_title", pa.string()),
-    pa.field("attribution", pa.string(), metadata={"description": "How the speaker was linked"}),
-    pa.field("paragraph", pa.int32(), nullable=False),
-    pa.field("sentence", pa.int32(), nullable=False),
-    pa.field("rule", pa.string(), nullable=False, metadata={"description": "The detector rule that produced the row"}),
-    pa.field("confidence", pa.float32(), nullable=False),
-    pa.field("flags", pa.list_(pa.string()), nullable=False),
-    pa.field("parent_quote_id", pa.string()),
+    col("quote_id", pa.string(), "Stable id: a hash of article_id, start and end", False),
+    col("article_id", pa.string(), "The article the quote is from (articles.article_id)", False),
+    col("quote", pa.string(), "The quote: text[start:end] of the article's normalised text", False),
+    col("quote_type", pa.string(), "direct (inside quote marks), indirect (reported clause) or mixed (reported clause with quoted fragments)", False),
+    col("start", pa.int32(), "Start offset (inclusive) into articles.text", False),
+    col("end", pa.int32(), "End offset (exclusive) into articles.text", False),
+    col("cue", pa.string(), "The speech verb or phrase as written (nói thêm, cho biết, theo, :)"),
+    col("cue_lemma", pa.string(), "The cue's lemma from the cue lexicon (nói, cho biết)"),
+    col("cue_start", pa.int32(), "Start offset of the cue"),
+    col("cue_end", pa.int32(), "End offset of the cue"),
+    col("speaker_mention", pa.string(), "The speaker as written (ông, Ngoại trưởng, bà Sheran)"),
+    col("speaker_start", pa.int32(), "Start offset of the speaker mention"),
+    col("speaker_end", pa.int32(), "End offset of the speaker mention"),
+    col("speaker", pa.string(), "Canonical speaker within the article; null when nothing in the text supports a link"),
+    col("speaker_id", pa.string(), "Joins one speaker across articles (speakers.speaker_id)"),
+    col("speaker_type", pa.string(), "person, organization, group or unnamed"),
+    col("speaker_title", pa.string(), "The role given with the mention or in apposition (Tổng thư ký NATO)"),
+    col("attribution", pa.string(), "How the speaker was linked: explicit, surname, title, title_only, pronoun, description, fuzzy, shared_subject, floating, unresolved"),
+    col("paragraph", pa.int32(), "Paragraph index in the article", False),
+    col("sentence", pa.int32(), "Sentence index in the article", False),
+    col("rule", pa.string(), "The detector rule that produced the row", False),
+    col("confidence", pa.float32(), "The rule's confidence minus penalties for weaker links and broken quote marks", False),
+    col("flags", pa.list_(pa.string()), "mismatched_marks, unclosed, nested, caption, headline, shared_subject", False),
+    col("parent_quote_id", pa.string(), "The enclosing quote, for a quote inside another quote"),
+    col("split", pa.string(), "train, dev or test, assigned by article (never two splits for one article)", False),
 ])
 
 ARTICLES_SCHEMA = pa.schema([
-    pa.field("article_id", pa.string(), nullable=False),
-    pa.field("title", pa.string(), nullable=False),
-    pa.field("text", pa.string(), nullable=False, metadata={"description": "Normalised text; all offsets index it"}),
-    pa.field("source", pa.string(), nullable=False),
-    pa.field("url", pa.string(), nullable=False),
-    pa.field("outlet", pa.string(), nullable=False),
-    pa.field("published", pa.string(), nullable=False),
-    pa.field("normalise_steps", pa.list_(pa.string()), nullable=False),
+    col("article_id", pa.string(), "The article's id (file stem or input id)", False),
+    col("title", pa.string(), "The headline", False),
+    col("text", pa.string(), "The normalised text that every offset indexes", False),
+    col("source", pa.string(), "The input file the article was read from (a name, never an absolute path)", False),
+    col("url", pa.string(), "URL, when the input gives one", False),
+    col("outlet", pa.string(), "Outlet, when the input gives one", False),
+    col("published", pa.string(), "Publication date as given by the input", False),
+    col("normalise_steps", pa.list_(pa.string()), "The normalisation fixes that changed the text", False),
+    col("split", pa.string(), "train, dev or test", False),
+])
+
+SPEAKERS_SCHEMA = pa.schema([
+    col("speaker_id", pa.string(), "The speaker's id (quotes.speaker_id)", False),
+    col("speaker", pa.string(), "The most frequent canonical name", False),
+    col("speaker_type", pa.string(), "person, organization, group or unnamed", False),
+    col("quotes", pa.int32(), "Number of quotes attributed to the speaker", False),
+    col("articles", pa.int32(), "Number of articles quoting the speaker", False),
+    col("names", pa.list_(pa.string()), "Every canonical name seen for the speaker", False),
+    col("titles", pa.list_(pa.string()), "Every title seen with the speaker", False),
 ])
 
 REJECTED_SCHEMA = pa.schema([
-    pa.field("article_id", pa.string(), nullable=False),
-    pa.field("start", pa.int32(), nullable=False),
-    pa.field("end", pa.int32(), nullable=False),
-    pa.field("text", pa.string(), nullable=False),
-    pa.field("reason", pa.string(), nullable=False),
-    pa.field("rule", pa.string(), nullable=False),
+    col("article_id", pa.string(), "The article", False),
+    col("start", pa.int32(), "Start offset of the rejected candidate", False),
+    col("end", pa.int32(), "End offset of the rejected candidate", False),
+    col("text", pa.string(), "text[start:end]", False),
+    col("reason", pa.string(), "Why it is not a quote (scare_quote_or_name, theo_not_a_source, idiom, ...)", False),
+    col("rule", pa.string(), "The detector stage that rejected it", False),
 ])
 
 
@@ -101,18 +117,42 @@ def join_speakers_across_articles(rows: list[dict]) -> None:
                 row["speaker_id"] = speaker_id(next(iter(names)), "person")
 
 
-def write_table(rows: list[dict], schema: pa.Schema, out: Path, name: str, metadata: dict[str, str]) -> None:
+# Pinned writer options: with pinned library versions the same rows give the same bytes.
+PARQUET_OPTIONS = dict(compression="zstd", compression_level=3, use_dictionary=True, write_statistics=True,
+                       row_group_size=100_000, data_page_size=1 << 20, store_schema=True, version="2.6")
+
+
+def to_table(rows: list[dict], schema: pa.Schema, metadata: dict[str, str]) -> pa.Table:
+    table = pa.Table.from_pylist(rows, schema=schema)
+    return table.replace_schema_metadata({k.encode(): v.encode() for k, v in sorted(metadata.items())})
+
+
+def write_table(rows: list[dict], schema: pa.Schema, out: Path, name: str, metadata: dict[str, str]) -> list[Path]:
     """Write NAME.parquet and NAME.csv atomically (a temporary file renamed into place)."""
-    table = pa.Table.from_pylist(rows, schema=schema).replace_schema_metadata(
-        {**(schema.metadata or {}), **{k.encode(): v.encode() for k, v in metadata.items()}})
-    _atomic(out / f"{name}.parquet", lambda tmp: pq.write_table(
-        table, tmp, compression="zstd", use_dictionary=True, write_statistics=True, store_schema=True))
-    csv_table = table
+    table = to_table(rows, schema, metadata)
+    parquet, csv = out / f"{name}.parquet", out / f"{name}.csv"
+    _atomic(parquet, lambda tmp: write_parquet(table, tmp))
+    _atomic(csv, lambda tmp: write_csv(table, tmp))
+    return [parquet, csv]
+
+
+def write_parquet(table: pa.Table, path) -> None:
+    """An empty table gets no row group at all: readers that size batches from row groups
+    (the Hugging Face loader) fail on an empty one."""
+    if table.num_rows:
+        pq.write_table(table, path, **PARQUET_OPTIONS)
+        return
+    options = {k: v for k, v in PARQUET_OPTIONS.items() if k != "row_group_size"}
+    pq.ParquetWriter(path, table.schema, **options).close()
+
+
+def write_csv(table: pa.Table, path: str) -> None:
+    """UTF-8, newline line ends, a header, no index; list columns joined with |."""
     for i, field in enumerate(table.schema):
         if pa.types.is_list(field.type):
             joined = pa.array(["|".join(v) for v in table.column(i).to_pylist()], pa.string())
-            csv_table = csv_table.set_column(i, field.name, joined)
-    _atomic(out / f"{name}.csv", lambda tmp: pacsv.write_csv(csv_table, tmp))
+            table = table.set_column(i, field.name, joined)
+    pacsv.write_csv(table, path, pacsv.WriteOptions(include_header=True, eol="\n"))
 
 
 def _atomic(path: Path, write) -> None:
