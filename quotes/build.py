@@ -1,181 +1,186 @@
-"""`quotes build`: read articles, extract quotes, write the dataset folder.
+"""`quotes build`: stream articles in batches through the workers into shards, then merge.
 
-`process_batch` is a pure function of a batch of articles (the unit every executor runs);
-`collect` gathers the batches into sorted tables; `write_dataset` writes them.
+    read (streaming) -> batches -> process_batch on N workers -> sorted shards in OUT/.work
+    -> merge (streaming k-way) -> OUT/{articles,quotes,speakers,rejected}.{parquet,csv}
+
+A killed build started again with the same inputs skips the shards already written. The
+dataset does not depend on the number of workers or the batch size.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, defaultdict
+import json
+import os
+import shutil
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from itertools import islice
+from multiprocessing import get_context
 from pathlib import Path
 
 from quotes import __version__
 from quotes.lexicon import lexicon_hash
-from quotes.normalise import fold_key
-from quotes.pipeline import extract_article
-from quotes.read import read_articles
+from quotes.merge import merge
+from quotes.read import read_articles, source_files
 from quotes.records import Article
-from quotes.write import (ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA, article_row,
-                          join_speakers_across_articles, quote_row, rejection_row, write_table)
+from quotes.shards import run_shard, shard_counts, shard_done
 
 SCHEMA_VERSION = "2"
-SPLITS = (("train", 80), ("dev", 10), ("test", 10))
+BATCH_SIZE = 500
 
 
 @dataclass
-class Tables:
-    articles: list[dict] = field(default_factory=list)
-    quotes: list[dict] = field(default_factory=list)
-    rejected: list[dict] = field(default_factory=list)
-    speakers: list[dict] = field(default_factory=list)
-    duplicates: int = 0
+class BuildReport:
+    totals: Counter = field(default_factory=Counter)
+    resumed_shards: int = 0
+    seconds: float = 0.0
 
     def summary(self) -> str:
-        types = Counter(r["quote_type"] for r in self.quotes)
-        by_type = ", ".join(f"{k} {v}" for k, v in sorted(types.items()))
-        extra = f", {self.duplicates} duplicate article ids skipped" if self.duplicates else ""
-        return (f"{len(self.articles)} articles, {len(self.quotes)} quotes ({by_type}), "
-                f"{len(self.speakers)} speakers, {len(self.rejected)} rejected candidates{extra}")
+        t = self.totals
+        types = ", ".join(f"{k} {t[k]}" for k in ("direct", "indirect", "mixed") if t[k])
+        skipped = f", {t['duplicates']} duplicate article ids skipped" if t["duplicates"] else ""
+        resumed = f", resumed {self.resumed_shards} finished shards" if self.resumed_shards else ""
+        return (f"{t['read']} articles read, {t['articles']} kept{skipped}; {t['quotes']} quotes ({types}); "
+                f"{t['speakers']} speakers; {t['rejected']} rejected candidates{resumed}")
 
 
-def process_batch(articles: list[Article]) -> Tables:
-    """A pure function of a batch of articles: the unit every executor runs."""
-    result = Tables()
-    for article in articles:
-        quotes, rejections = extract_article(article)
-        result.articles.append(article_row(article))
-        result.quotes += [quote_row(q) for q in quotes]
-        result.rejected += [rejection_row(r) for r in rejections]
-    return result
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def collect(sources: list[str], split_by: str = "article") -> Tables:
-    seen: set[str] = set()
-    articles: list[Article] = []
-    duplicates = 0
-    for article in read_articles(sources):
-        if article.article_id in seen:
-            duplicates += 1
-            continue
-        seen.add(article.article_id)
-        articles.append(article)
-    tables = process_batch(sorted(articles, key=lambda a: a.article_id))
-    tables.duplicates = duplicates
-    finish(tables, split_by)
-    return tables
+def metadata_for(work: Path) -> dict[str, str]:
+    manifest = json.loads((work / "manifest.json").read_text("utf-8"))
+    return {"quotes.schema_version": SCHEMA_VERSION, "quotes.extractor_version": __version__,
+            "quotes.rules_hash": manifest["rules_hash"], "quotes.inputs_hash": manifest["inputs_hash"]}
 
 
-def finish(tables: Tables, split_by: str = "article") -> None:
-    """Cross-article steps: join speakers, assign splits, sort rows, derive the speakers table."""
-    join_speakers_across_articles(tables.quotes)
-    assign_splits(tables, split_by)
-    tables.articles.sort(key=lambda r: r["article_id"])
-    tables.quotes.sort(key=lambda r: (r["article_id"], r["start"], r["end"], r["quote_id"]))
-    tables.rejected.sort(key=lambda r: (r["article_id"], r["start"], r["end"], r["reason"]))
-    tables.speakers = speakers_table(tables.quotes)
-
-
-def split_of(key: str) -> str:
-    """Deterministic: a hash of the key picks train (80%), dev (10%) or test (10%)."""
-    bucket = int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % 100
-    for name, share in SPLITS:
-        if bucket < share:
-            return name
-        bucket -= share
-    return SPLITS[-1][0]
-
-
-def assign_splits(tables: Tables, split_by: str) -> None:
-    """Every article is in one split. With split_by="speaker", articles that share a person
-    speaker are kept together, so no person is quoted in two splits."""
-    if split_by == "article":
-        groups = {a["article_id"]: a["article_id"] for a in tables.articles}
-    elif split_by == "speaker":
-        groups = _speaker_components(tables)
-    else:
-        raise ValueError(f"unknown split_by {split_by!r} (use 'article' or 'speaker')")
-    split = {article: split_of(group) for article, group in groups.items()}
-    for row in tables.articles:
-        row["split"] = split[row["article_id"]]
-    for row in tables.quotes:
-        row["split"] = split[row["article_id"]]
-
-
-def _speaker_components(tables: Tables) -> dict[str, str]:
-    """Union-find over articles linked by a shared person speaker; each article maps to the
-    smallest article id of its component (a stable name for the group)."""
-    parent = {a["article_id"]: a["article_id"] for a in tables.articles}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    first_article: dict[str, str] = {}
-    for row in tables.quotes:
-        if row["speaker_type"] != "person" or not row["speaker_id"]:
-            continue
-        other = first_article.setdefault(row["speaker_id"], row["article_id"])
-        a, b = find(other), find(row["article_id"])
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-    return {article: find(article) for article in parent}
-
-
-def speakers_table(quotes: list[dict]) -> list[dict]:
-    """One row per speaker_id: the most frequent canonical name, its variants and titles."""
-    grouped: dict[str, list[dict]] = defaultdict(list)
-    for row in quotes:
-        if row["speaker_id"]:
-            grouped[row["speaker_id"]].append(row)
-    speakers = []
-    for speaker_id, rows in sorted(grouped.items()):
-        names = Counter(r["speaker"] for r in rows)
-        name = max(names, key=lambda n: (names[n], len(n.split()), n))
-        speakers.append({
-            "speaker_id": speaker_id,
-            "speaker": name,
-            "speaker_type": Counter(r["speaker_type"] for r in rows).most_common(1)[0][0],
-            "quotes": len(rows),
-            "articles": len({r["article_id"] for r in rows}),
-            "names": sorted(names, key=fold_key),
-            "titles": sorted({r["speaker_title"] for r in rows if r["speaker_title"]}, key=fold_key),
-        })
-    return speakers
-
-
-def inputs_hash(articles: list[dict]) -> str:
+def inputs_hash(sources: list[str]) -> str:
+    """A hash of the input files' names, sizes and contents (read in blocks)."""
     digest = hashlib.sha256()
-    for row in articles:
-        digest.update(row["article_id"].encode() + b"\0" + row["text"].encode() + b"\0")
+    for path in source_files(sources):
+        digest.update(path.name.encode() + b"\0")
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
     return digest.hexdigest()
 
 
-def base_metadata(tables: Tables) -> dict[str, str]:
-    return {
-        "quotes.schema_version": SCHEMA_VERSION,
-        "quotes.extractor_version": __version__,
-        "quotes.rules_hash": lexicon_hash(),
-        "quotes.inputs_hash": inputs_hash(tables.articles),
-    }
+def prepare_work(work: Path, sources: list[str], batch_size: int) -> None:
+    """Keep the shards of an interrupted build of the same inputs and rules; else start clean."""
+    manifest = {"inputs_hash": inputs_hash(sources), "rules_hash": lexicon_hash(), "extractor_version": __version__,
+                "batch_size": batch_size}
+    path = work / "manifest.json"
+    if path.exists() and json.loads(path.read_text("utf-8")) == manifest:
+        return
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    tmp = work / ".manifest.json.tmp"
+    tmp.write_text(json.dumps(manifest, sort_keys=True), "utf-8")
+    os.replace(tmp, path)
 
 
-TABLES = (("articles", ARTICLES_SCHEMA), ("quotes", QUOTES_SCHEMA), ("speakers", SPEAKERS_SCHEMA),
-          ("rejected", REJECTED_SCHEMA))
+def batches(articles: Iterable[Article], size: int) -> Iterator[tuple[str, list[Article]]]:
+    iterator = iter(articles)
+    for index in range(10**9):
+        batch = list(islice(iterator, size))
+        if not batch:
+            return
+        yield f"b{index:08d}", batch
 
 
-def write_dataset(tables: Tables, out: Path, metadata: dict[str, str]) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, schema in TABLES:
-        written += write_table(getattr(tables, name), schema, out, name, metadata)
-    return written
+class Progress:
+    """A one-line progress display on a terminal (articles, rate, quotes, ETA); silent otherwise."""
+
+    def __init__(self, total_bytes: int, stream=sys.stderr):
+        self.total, self.stream = total_bytes, stream
+        self.active = stream.isatty()
+        self.started = self.last = time.monotonic()
+        self.articles = self.quotes = self.bytes = 0
+
+    def update(self, counts: dict[str, int], size: int) -> None:
+        self.articles += counts.get("articles", 0)
+        self.quotes += counts.get("quotes", 0)
+        self.bytes += size
+        now = time.monotonic()
+        if self.active and now - self.last >= 0.5:
+            self.last = now
+            rate = self.articles / max(now - self.started, 1e-9)
+            eta = ""
+            if self.total and self.bytes:
+                remaining = (now - self.started) * (self.total - self.bytes) / self.bytes
+                eta = f", ETA {int(remaining // 60)}m{int(remaining % 60):02d}s"
+            self.stream.write(f"\r{self.articles:,} articles, {rate:,.0f}/s, {self.quotes:,} quotes{eta}   ")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.active:
+            self.stream.write("\n")
 
 
-def build(sources: list[str], out: Path, split_by: str = "article") -> Tables:
-    tables = collect(sources, split_by)
-    write_dataset(tables, out, base_metadata(tables))
-    return tables
+def run_local(work: Path, jobs: Iterable[tuple[str, list[Article]]], workers: int, report: BuildReport,
+              progress: Progress) -> None:
+    """Run the shards of `jobs` on `workers` processes, at most 2 per worker in flight, so
+    memory stays bounded whatever the input size."""
+
+    def finished(counts: dict[str, int], size: int) -> None:
+        progress.update(counts, size)
+
+    def size_of(batch: list[Article]) -> int:
+        return sum(len(a.text) for a in batch)
+
+    todo = _skip_done(work, jobs, report, finished)
+    if workers <= 1:
+        for key, batch in todo:
+            finished(run_shard(batch, str(work), key), size_of(batch))
+        return
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+        pending: dict = {}
+        for key, batch in todo:
+            if len(pending) >= 2 * workers:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    finished(future.result(), pending.pop(future))
+            pending[pool.submit(run_shard, batch, str(work), key)] = size_of(batch)
+        for future in list(pending):
+            finished(future.result(), pending.pop(future))
+
+
+def _skip_done(work: Path, jobs, report: BuildReport, finished) -> Iterator[tuple[str, list[Article]]]:
+    for key, batch in jobs:
+        report.totals["read"] += len(batch)
+        if shard_done(work, key):
+            report.resumed_shards += 1
+            finished(shard_counts(work, key), sum(len(a.text) for a in batch))
+            continue
+        yield key, batch
+
+
+def build(sources: list[str], out: Path, workers: int | None = None, batch_size: int = BATCH_SIZE,
+          split_by: str = "article", engine: str = "local", split_files: bool = False,
+          extra_metadata: dict[str, str] | None = None, work: Path | None = None) -> BuildReport:
+    started = time.monotonic()
+    work = work or out / ".work"
+    report = BuildReport()
+    prepare_work(work, sources, batch_size)
+    if engine == "ray":
+        from quotes.cluster import run_ray
+
+        report.totals["read"] = run_ray(sources, work, batch_size)
+    else:
+        total_bytes = sum(p.stat().st_size for p in source_files(sources))
+        progress = Progress(total_bytes)
+        run_local(work, batches(read_articles(sources), batch_size), workers or default_workers(), report, progress)
+        progress.close()
+    metadata = {**metadata_for(work), **(extra_metadata or {})}
+    totals = merge(work, out, metadata, split_by, split_files)
+    report.totals.update({k: v for k, v in totals.items() if k not in ("direct", "indirect", "mixed")})
+    for quote_type in ("direct", "indirect", "mixed"):
+        report.totals[quote_type] = totals.get(quote_type, 0)
+    shutil.rmtree(work, ignore_errors=True)
+    report.seconds = time.monotonic() - started
+    return report

@@ -14,17 +14,19 @@ from quotes.release import ReleaseError
 def cmd_build(args: argparse.Namespace) -> int:
     from quotes.build import build
 
-    tables = build(args.sources, Path(args.out), args.split_by)
-    print(f"built {args.out}: {tables.summary()}", file=sys.stderr)
+    report = build(args.sources, Path(args.out), workers=args.workers, batch_size=args.batch_size,
+                   split_by=args.split_by, engine=args.engine)
+    print(f"built {args.out} in {report.seconds:.1f}s: {report.summary()}", file=sys.stderr)
     return 0
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from quotes.build import process_batch
     from quotes.read import read_articles
+    from quotes.shards import process_batch
 
     for article in read_articles([args.file]):
         for row in process_batch([article]).quotes:
+            row.pop("article_sha")
             print(json.dumps(row, ensure_ascii=False))
     return 0
 
@@ -45,7 +47,7 @@ def cmd_release(args: argparse.Namespace) -> int:
     from quotes.release import make_release
 
     outcome = make_release(args.sources, Path(args.data), args.bump, args.version, args.split_by,
-                           [Path(g) for g in args.gold])
+                           [Path(g) for g in args.gold], args.workers)
     verb = "released" if outcome.status == "created" else "unchanged, already released as"
     print(f"{verb} {outcome.version} in {args.data}/releases: {outcome.summary}", file=sys.stderr)
     return 0
@@ -68,6 +70,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", required=True, help="output folder (quotes, articles, speakers, rejected as Parquet and CSV)")
     b.add_argument("--split-by", choices=["article", "speaker"], default="article",
                    help="assign train/dev/test by article, or keep articles sharing a person speaker together")
+    b.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+    b.add_argument("--batch-size", type=int, default=500, help="articles per shard (default: 500)")
+    b.add_argument("--engine", choices=["local", "ray"], default="local",
+                   help="local processes, or Ray Data (pip install 'quotes[ray]'; connects to RAY_ADDRESS if set)")
     b.set_defaults(func=cmd_build)
 
     e = sub.add_parser("extract", help="print one JSON object per quote found in FILE")
@@ -85,6 +91,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--version", help="release exactly this version (vX.Y.Z)")
     r.add_argument("--split-by", choices=["article", "speaker"], default="article")
     r.add_argument("--gold", action="append", default=[], help="gold JSONL for the card's evaluation table")
+    r.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     r.set_defaults(func=cmd_release)
 
     d = sub.add_parser("diff", help="print what changed between two releases, quote by quote")

@@ -9,10 +9,12 @@ with the same columns.
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -26,22 +28,31 @@ class InputError(ValueError):
     """An input that cannot be read at all (unknown format, missing columns)."""
 
 
-def read_articles(paths: list[str | Path]) -> Iterator[Article]:
+def source_files(paths: list[str | Path]) -> list[Path]:
+    """The input files behind the sources, in reading order."""
+    files = []
     for path in map(Path, paths):
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and _format(child) is not None:
-                    yield from read_articles([child])
-            continue
-        fmt = _format(path)
-        if fmt is None:
-            raise InputError(f"{path}: unknown input format (use .txt, .jsonl, .jsonl.gz, .parquet or .csv)")
-        yield from READERS[fmt](path)
+            files += [child for child in sorted(path.rglob("*")) if child.is_file() and _format(child) is not None]
+        elif not path.exists():
+            raise InputError(f"{path}: no such file or directory")
+        elif _format(path) is None:
+            raise InputError(f"{path}: unknown input format (use .txt, .jsonl, .jsonl.gz, .jsonl.zst, .parquet or .csv)")
+        else:
+            files.append(path)
+    return files
+
+
+def read_articles(paths: list[str | Path]) -> Iterator[Article]:
+    """Stream the articles of every source, one at a time."""
+    for path in source_files(paths):
+        yield from READERS[_format(path)](path)
 
 
 def _format(path: Path) -> str | None:
     name = path.name.lower()
-    for suffix, fmt in ((".jsonl.gz", "jsonl"), (".jsonl", "jsonl"), (".txt", "txt"), (".parquet", "parquet"), (".csv", "csv")):
+    for suffix, fmt in ((".jsonl.gz", "jsonl"), (".jsonl.zst", "jsonl"), (".jsonl", "jsonl"), (".txt", "txt"),
+                        (".parquet", "parquet"), (".csv", "csv")):
         if name.endswith(suffix):
             return fmt
     return None
@@ -62,9 +73,17 @@ def read_txt(path: Path) -> Iterator[Article]:
     yield make_article(path.stem, text, path.name)
 
 
+def _open_text(path: Path):
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8", errors="replace")
+    if name.endswith(".zst"):  # pyarrow's zstd codec: no extra dependency
+        return io.TextIOWrapper(pa.input_stream(str(path), compression="zstd"), encoding="utf-8", errors="replace")
+    return open(path, encoding="utf-8", errors="replace")
+
+
 def read_jsonl(path: Path) -> Iterator[Article]:
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8", errors="replace") as lines:
+    with _open_text(path) as lines:
         for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
@@ -82,20 +101,26 @@ def _from_record(record: dict, source: str, number: int) -> Article:
     return make_article(article_id, record["text"], source, record.get("title") or "", **extra)
 
 
-def _read_table(table, path: Path) -> Iterator[Article]:
-    if "text" not in table.column_names:
+def _read_batches(batches, names: list[str], path: Path) -> Iterator[Article]:
+    """Record batches to articles, one batch in memory at a time."""
+    if "text" not in names:
         raise InputError(f"{path}: no 'text' column")
-    for number, record in enumerate(table.to_pylist(), 1):
-        yield _from_record(record, path.name, number)
+    number = 0
+    for batch in batches:
+        for record in batch.to_pylist():
+            number += 1
+            yield _from_record(record, path.name, number)
 
 
 def read_parquet(path: Path) -> Iterator[Article]:
-    yield from _read_table(pq.read_table(path), path)
+    file = pq.ParquetFile(path)
+    yield from _read_batches(file.iter_batches(batch_size=1000), file.schema_arrow.names, path)
 
 
 def read_csv(path: Path) -> Iterator[Article]:
-    options = pacsv.ConvertOptions(strings_can_be_null=False, column_types={"id": "string"})
-    yield from _read_table(pacsv.read_csv(path, convert_options=options), path)
+    options = pacsv.ConvertOptions(strings_can_be_null=False, column_types={"id": pa.string()})
+    reader = pacsv.open_csv(path, convert_options=options)
+    yield from _read_batches(reader, reader.schema.names, path)
 
 
 READERS = {"txt": read_txt, "jsonl": read_jsonl, "parquet": read_parquet, "csv": read_csv}

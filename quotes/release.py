@@ -24,13 +24,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import regex
 
-from quotes.build import TABLES, Tables, base_metadata, collect, write_dataset
-from quotes.write import to_table, write_parquet
+from quotes.build import build
+from quotes.splits import SPLIT_NAMES
+from quotes.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA
 
 VERSION = regex.compile(r"^v(\d+)\.(\d+)\.(\d+)$")
 BUMPS = ("patch", "minor", "major")
+TABLES = (("articles", ARTICLES_SCHEMA), ("quotes", QUOTES_SCHEMA), ("speakers", SPEAKERS_SCHEMA),
+          ("rejected", REJECTED_SCHEMA))
 LATEST_TABLES = ("quotes", "articles", "speakers", "rejected")
-SPLIT_NAMES = ("train", "dev", "test")
 STAGING_PREFIX = ".staging-"
 DATASET_NAME = "quotes-vi"
 LICENSE = {"name": "other", "title": "Annotations CC-BY-4.0; article texts remain the property of their publishers",
@@ -80,37 +82,36 @@ class Outcome:
 
 
 def make_release(sources: list[str], data: Path, bump: str | None = None, version: str | None = None,
-                 split_by: str = "article", gold: list[Path] | None = None) -> Outcome:
+                 split_by: str = "article", gold: list[Path] | None = None, workers: int | None = None) -> Outcome:
     """Build the sources and release them; see the module docstring for the rules."""
     versions = released(data)
     previous = versions[-1] if versions else None
-    tables = collect(sources, split_by)
     if bump:
         if previous is None:
             raise ReleaseError("there is no release to bump yet: run without --bump to make v1.0.0")
-        needed = required_bump(data / "releases" / str(previous), tables)
-        if needed is None:
-            raise ReleaseError(f"nothing changed since {previous}: no new release")
-        if BUMPS.index(bump) < BUMPS.index(needed):
-            raise ReleaseError(f"this change needs a {needed} bump (see `quotes release --help`), not {bump}")
         target = previous.bump(bump)
-    elif version:
-        target = Version.parse(version)
     else:
-        target = previous or Version(1, 0, 0)
+        target = Version.parse(version) if version else previous or Version(1, 0, 0)
     base = max((v for v in versions if v < target), default=None)  # what CHANGES.md compares with
     _clean_stale_staging(data)
     staging = data / "releases" / f"{STAGING_PREFIX}{target}-{os.getpid()}"
+    final = data / "releases" / str(target)
     try:
-        write_release(tables, staging, target, sources, data, base, gold, split_by)
-        final = data / "releases" / str(target)
+        report = build(sources, staging, workers=workers, split_by=split_by, split_files=True,
+                       extra_metadata={"quotes.dataset_version": str(target)}, work=data / ".work")
+        describe_release(staging, target, sources, data, base, gold, split_by)
+        if bump:
+            needed = required_bump(data / "releases" / str(previous), staging)
+            if needed is None:
+                raise ReleaseError(f"nothing changed since {previous}: no new release")
+            if BUMPS.index(bump) < BUMPS.index(needed):
+                raise ReleaseError(f"this change needs a {needed} bump (see `quotes release --help`), not {bump}")
         if final.exists():
             if _read_sums(final) != _read_sums(staging):
-                needed = required_bump(final, tables) or "patch"
+                needed = required_bump(final, staging) or "patch"
                 raise ReleaseError(
                     f"{target} is already released and a release never changes; this build differs from it. "
                     f"Make the next one with `quotes release --bump {needed}` (or `make release BUMP={needed}`).")
-            shutil.rmtree(staging)
             status = "unchanged"
         else:
             os.rename(staging, final)
@@ -119,8 +120,8 @@ def make_release(sources: list[str], data: Path, bump: str | None = None, versio
         if staging.exists():
             shutil.rmtree(staging)
     if target == released(data)[-1]:
-        publish_latest(data / "releases" / str(target), data)
-    return Outcome(target, status, tables.summary())
+        publish_latest(final, data)
+    return Outcome(target, status, report.summary())
 
 
 def _clean_stale_staging(data: Path) -> None:
@@ -131,29 +132,16 @@ def _clean_stale_staging(data: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def write_release(tables: Tables, out: Path, version: Version, sources: list[str], data: Path,
-                  previous: Version | None, gold: list[Path] | None, split_by: str) -> None:
-    metadata = {**base_metadata(tables), "quotes.dataset_version": str(version)}
-    write_dataset(tables, out, metadata)
-    _write_splits(tables, out, metadata)
+def describe_release(out: Path, version: Version, sources: list[str], data: Path,
+                     previous: Version | None, gold: list[Path] | None, split_by: str) -> None:
+    """Add CHANGES.md, the dataset card, datapackage.json and SHA256SUMS to a built release."""
     changes = changes_markdown(data / "releases" / str(previous) if previous else None, out, previous, version)
     (out / "CHANGES.md").write_text(changes, encoding="utf-8")
     evaluation = _evaluation(gold, out)
-    (out / "README.md").write_text(dataset_card(tables, version, sources, evaluation, split_by), encoding="utf-8")
+    (out / "README.md").write_text(dataset_card(out, version, sources, evaluation, split_by), encoding="utf-8")
     package = datapackage(out, version, sources)
     (out / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     _write_sums(out)
-
-
-def _write_splits(tables: Tables, out: Path, metadata: dict[str, str]) -> None:
-    """Per-split Parquet files: the Hugging Face loader splits by file, not by column."""
-    from quotes.write import ARTICLES_SCHEMA, QUOTES_SCHEMA
-
-    (out / "splits").mkdir()
-    for name, schema in (("quotes", QUOTES_SCHEMA), ("articles", ARTICLES_SCHEMA)):
-        for split in SPLIT_NAMES:
-            rows = [r for r in getattr(tables, name) if r["split"] == split]
-            write_parquet(to_table(rows, schema, metadata), out / "splits" / f"{name}-{split}.parquet")
 
 
 def _files(folder: Path) -> list[Path]:
@@ -192,23 +180,31 @@ def publish_latest(release: Path, data: Path) -> None:
 
 # -- what changed -----------------------------------------------------------------------------
 
-def required_bump(previous: Path, tables: Tables) -> str | None:
-    """major if columns or types changed, minor if rows did, patch if only metadata, None if
-    nothing did."""
-    for name, schema in TABLES:
-        old = pq.read_schema(previous / f"{name}.parquet")
-        if [(f.name, f.type) for f in old] != [(f.name, f.type) for f in schema]:
+def required_bump(previous: Path, current: Path) -> str | None:
+    """major if columns or types changed, minor if rows did (the CSV files carry the rows and
+    nothing else), patch if anything else did (metadata, the card), None if nothing did."""
+    for name, _ in TABLES:
+        old, new = pq.read_schema(previous / f"{name}.parquet"), pq.read_schema(current / f"{name}.parquet")
+        if [(f.name, f.type) for f in old] != [(f.name, f.type) for f in new]:
             return "major"
-    for name, schema in TABLES:
-        old_rows = pq.read_table(previous / f"{name}.parquet").to_pylist()
-        new_rows = pa.Table.from_pylist(getattr(tables, name), schema=schema).to_pylist()
-        if old_rows != new_rows:
+    for name, _ in TABLES:
+        if sha256(previous / f"{name}.csv") != sha256(current / f"{name}.csv"):
             return "minor"
-    old_meta = pq.read_schema(previous / "quotes.parquet").metadata or {}
-    new_meta = base_metadata(tables)
-    if any(old_meta.get(k.encode(), b"").decode() != v for k, v in new_meta.items()):
+    old_meta = dict(pq.read_schema(previous / "quotes.parquet").metadata or {})
+    new_meta = dict(pq.read_schema(current / "quotes.parquet").metadata or {})
+    for meta in (old_meta, new_meta):
+        meta.pop(b"quotes.dataset_version", None)
+    if old_meta != new_meta or _card_without_version(previous) != _card_without_version(current):
         return "patch"
     return None
+
+
+def _card_without_version(folder: Path) -> str:
+    """The dataset card with its own version number blanked, to compare two cards' content."""
+    meta = pq.read_schema(folder / "quotes.parquet").metadata or {}
+    version = meta.get(b"quotes.dataset_version", b"").decode()
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    return card.replace(version, "vX.Y.Z") if version else card
 
 
 TRACKED = ("quote_type", "speaker", "speaker_type", "quote", "cue", "rule")
@@ -349,19 +345,31 @@ def _evaluation(gold: list[Path] | None, folder: Path) -> str:
     return f"Against the hand-annotated gold {names} (`quotes eval`):\n\n" + format_table(evaluate(gold, folder))
 
 
-def dataset_card(tables: Tables, version: Version, sources: list[str], evaluation: str, split_by: str) -> str:
-    from quotes.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, SPEAKERS_SCHEMA
+def _column_counts(path: Path, column: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for batch in pq.ParquetFile(path).iter_batches(columns=[column]):
+        for value in batch.column(0).to_pylist():
+            counts[value] = counts.get(value, 0) + 1
+    return counts
 
-    counts = {s: sum(1 for r in tables.quotes if r["split"] == s) for s in SPLIT_NAMES}
+
+def dataset_card(folder: Path, version: Version, sources: list[str], evaluation: str, split_by: str) -> str:
+    quote_splits = _column_counts(folder / "quotes.parquet", "split")
+    counts = {s: quote_splits.get(s, 0) for s in SPLIT_NAMES}
+    type_counts = _column_counts(folder / "quotes.parquet", "quote_type")
+    types = {t: type_counts.get(t, 0) for t in ("direct", "indirect", "mixed")}
+    n_quotes = sum(counts.values())
+    n_articles = pq.read_metadata(folder / "articles.parquet").num_rows
+    n_speakers = pq.read_metadata(folder / "speakers.parquet").num_rows
     # The Hugging Face loader refuses a split with no rows: list the splits that have some.
     splits = [s for s in SPLIT_NAMES if counts[s]] or ["train"]
-    article_splits = [s for s in SPLIT_NAMES if any(a["split"] == s for a in tables.articles)] or ["train"]
-    types = {t: sum(1 for r in tables.quotes if r["quote_type"] == t) for t in ("direct", "indirect", "mixed")}
+    article_split_counts = _column_counts(folder / "articles.parquet", "split")
+    article_splits = [s for s in SPLIT_NAMES if article_split_counts.get(s)] or ["train"]
     header = [
         "---", "language:", "- vi", "license: other", f"license_name: {LICENSE['title']}",
         f"pretty_name: Vietnamese news quote attribution ({version})",
         "task_categories:", "- token-classification", "tags:", "- quote-attribution", "- speaker-attribution", "- news",
-        "size_categories:", f"- {_size_category(len(tables.quotes))}",
+        "size_categories:", f"- {_size_category(n_quotes)}",
         "configs:",
         "- config_name: quotes", "  default: true", "  data_files:",
         *[line for s in splits for line in (f"  - split: {s}", f"    path: splits/quotes-{s}.parquet")],
@@ -376,9 +384,9 @@ def dataset_card(tables: Tables, version: Version, sources: list[str], evaluatio
     ]
     body = f"""# Vietnamese news quote attribution, {version}
 
-Every quotation found in {len(tables.articles)} Vietnamese news articles ({', '.join(_source_name(s) for s in sources)}):
-{len(tables.quotes)} quotes ({types['direct']} direct, {types['indirect']} indirect, {types['mixed']} mixed) from
-{len(tables.speakers)} speakers, each with its span in the article text, its cue, its speaker as written and as
+Every quotation found in {n_articles} Vietnamese news articles ({', '.join(_source_name(s) for s in sources)}):
+{n_quotes} quotes ({types['direct']} direct, {types['indirect']} indirect, {types['mixed']} mixed) from
+{n_speakers} speakers, each with its span in the article text, its cue, its speaker as written and as
 resolved, and the rule that found it.
 
 ## Files

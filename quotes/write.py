@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections import defaultdict
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from quotes.normalise import fold_key
 from quotes.records import Article, Quote, Rejection
-from quotes.speakers import speaker_id
 
 def col(name: str, type_: pa.DataType, description: str, nullable: bool = True) -> pa.Field:
     return pa.field(name, type_, nullable=nullable, metadata={"description": description})
@@ -103,59 +101,81 @@ def rejection_row(r: Rejection) -> dict:
     return {"article_id": r.article_id, "start": r.start, "end": r.end, "text": r.text, "reason": r.reason, "rule": r.rule}
 
 
-def join_speakers_across_articles(rows: list[dict]) -> None:
-    """One speaker_id per person across articles: a bare surname (Blinken) joins the one full
-    name in the dataset that ends with it (Antony Blinken), when exactly one does."""
-    full_names = defaultdict(set)
-    for row in rows:
-        if row["speaker_type"] == "person" and row["speaker"] and len(row["speaker"].split()) >= 2:
-            full_names[fold_key(row["speaker"].split()[-1])].add(row["speaker"])
-    for row in rows:
-        if row["speaker_type"] == "person" and row["speaker"] and len(row["speaker"].split()) == 1:
-            names = full_names.get(fold_key(row["speaker"]), set())
-            if len(names) == 1:
-                row["speaker_id"] = speaker_id(next(iter(names)), "person")
-
-
 # Pinned writer options: with pinned library versions the same rows give the same bytes.
-PARQUET_OPTIONS = dict(compression="zstd", compression_level=3, use_dictionary=True, write_statistics=True,
-                       row_group_size=100_000, data_page_size=1 << 20, store_schema=True, version="2.6")
+WRITER_OPTIONS = dict(compression="zstd", compression_level=3, use_dictionary=True, write_statistics=True,
+                      data_page_size=1 << 20, store_schema=True, version="2.6")
+CSV_OPTIONS = pacsv.WriteOptions(include_header=True, eol="\n")
 
 
-def to_table(rows: list[dict], schema: pa.Schema, metadata: dict[str, str]) -> pa.Table:
-    table = pa.Table.from_pylist(rows, schema=schema)
-    return table.replace_schema_metadata({k.encode(): v.encode() for k, v in sorted(metadata.items())})
+class TableWriter:
+    """Stream rows into NAME.parquet and NAME.csv (UTF-8, newline line ends, a header, no
+    index), and with split_files one Parquet file per split under splits/. Row groups have a
+    fixed size, so the bytes do not depend on how the rows arrived. Files are written under
+    temporary names and renamed into place when the writer closes without error. A table with
+    no rows gets no row group at all: the Hugging Face loader fails on an empty one."""
+
+    BATCH = 10_000
+
+    def __init__(self, out: Path, name: str, schema: pa.Schema, metadata: dict[str, str], split_files: bool = False):
+        out.mkdir(parents=True, exist_ok=True)
+        self.schema = schema.with_metadata({k.encode(): v.encode() for k, v in sorted(metadata.items())})
+        self.rows: list[dict] = []
+        self.targets = {"": out / f"{name}.parquet"}
+        if split_files:
+            from quotes.splits import SPLIT_NAMES
+
+            (out / "splits").mkdir(exist_ok=True)
+            self.targets.update({s: out / "splits" / f"{name}-{s}.parquet" for s in SPLIT_NAMES})
+        self.parquet = {k: pq.ParquetWriter(_tmp(p), self.schema, **WRITER_OPTIONS) for k, p in self.targets.items()}
+        self.csv_path = out / f"{name}.csv"
+        self.csv = pacsv.CSVWriter(_tmp(self.csv_path), csv_schema(self.schema), write_options=CSV_OPTIONS)
+
+    def add(self, row: dict) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        table = pa.Table.from_pylist(self.rows, schema=self.schema)
+        self.parquet[""].write_table(table, row_group_size=self.BATCH)
+        for split, writer in self.parquet.items():
+            part = table.filter(pc.equal(table.column("split"), split)) if split else None
+            if part is not None and part.num_rows:
+                writer.write_table(part, row_group_size=self.BATCH)
+        self.csv.write_table(csv_table(table))
+        self.rows = []
+
+    def __enter__(self) -> TableWriter:
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.flush()
+        for writer in self.parquet.values():
+            writer.close()
+        self.csv.close()
+        for path in [*self.targets.values(), self.csv_path]:
+            if kind is None:
+                os.replace(_tmp(path), path)
+            else:
+                _tmp(path).unlink(missing_ok=True)
 
 
-def write_table(rows: list[dict], schema: pa.Schema, out: Path, name: str, metadata: dict[str, str]) -> list[Path]:
-    """Write NAME.parquet and NAME.csv atomically (a temporary file renamed into place)."""
-    table = to_table(rows, schema, metadata)
-    parquet, csv = out / f"{name}.parquet", out / f"{name}.csv"
-    _atomic(parquet, lambda tmp: write_parquet(table, tmp))
-    _atomic(csv, lambda tmp: write_csv(table, tmp))
-    return [parquet, csv]
+def _tmp(path: Path) -> Path:
+    return path.with_name(f".{path.name}.tmp")
 
 
-def write_parquet(table: pa.Table, path) -> None:
-    """An empty table gets no row group at all: readers that size batches from row groups
-    (the Hugging Face loader) fail on an empty one."""
-    if table.num_rows:
-        pq.write_table(table, path, **PARQUET_OPTIONS)
-        return
-    options = {k: v for k, v in PARQUET_OPTIONS.items() if k != "row_group_size"}
-    pq.ParquetWriter(path, table.schema, **options).close()
+def csv_schema(schema: pa.Schema) -> pa.Schema:
+    fields = [pa.field(f.name, pa.string(), f.nullable, f.metadata) if pa.types.is_list(f.type) else f for f in schema]
+    return pa.schema(fields, metadata=schema.metadata)
 
 
-def write_csv(table: pa.Table, path: str) -> None:
-    """UTF-8, newline line ends, a header, no index; list columns joined with |."""
+def csv_table(table: pa.Table) -> pa.Table:
+    """List columns joined with | for CSV."""
     for i, field in enumerate(table.schema):
         if pa.types.is_list(field.type):
             joined = pa.array(["|".join(v) for v in table.column(i).to_pylist()], pa.string())
-            table = table.set_column(i, field.name, joined)
-    pacsv.write_csv(table, path, pacsv.WriteOptions(include_header=True, eol="\n"))
-
-
-def _atomic(path: Path, write) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    write(str(tmp))
-    os.replace(tmp, path)
+            table = table.set_column(i, pa.field(field.name, pa.string(), field.nullable, field.metadata), joined)
+    return table

@@ -103,17 +103,21 @@ def test_nothing_changed_is_not_a_release(data, inputs):
         make_release([str(inputs)], data, bump="patch")
 
 
-def test_column_change_needs_a_major_bump(data, inputs, monkeypatch):
+def test_bump_levels(data, tmp_path):
     import pyarrow as pa
 
-    from quotes import build as build_module
-    from quotes import write
-
-    schema = write.SPEAKERS_SCHEMA.append(pa.field("note", pa.string()))
-    tables = tuple((name, schema if name == "speakers" else s) for name, s in build_module.TABLES)
-    monkeypatch.setattr(release_module, "TABLES", tables)
-    tables_obj = build_module.collect([str(inputs)])
-    assert release_module.required_bump(data / "releases" / "v1.0.0", tables_obj) == "major"
+    release = data / "releases" / "v1.0.0"
+    same = tmp_path / "same"
+    shutil.copytree(release, same)
+    assert release_module.required_bump(release, same) is None
+    (same / "README.md").write_text("edited card", "utf-8")
+    assert release_module.required_bump(release, same) == "patch"
+    (same / "quotes.csv").write_text("different rows", "utf-8")
+    assert release_module.required_bump(release, same) == "minor"
+    speakers = pq.read_table(same / "speakers.parquet")
+    pq.write_table(speakers.append_column("note", pa.array([None] * speakers.num_rows, pa.string())),
+                   same / "speakers.parquet")
+    assert release_module.required_bump(release, same) == "major"
 
 
 def test_a_failed_build_leaves_the_previous_release_intact(data, inputs, monkeypatch):
@@ -123,7 +127,7 @@ def test_a_failed_build_leaves_the_previous_release_intact(data, inputs, monkeyp
     def crash(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(release_module, "datapackage", crash)
+    monkeypatch.setattr(release_module, "datapackage", crash)  # fails after the tables are written
     with pytest.raises(RuntimeError):
         make_release([str(inputs)], data, bump="minor")
     assert tree_hashes(data) == before

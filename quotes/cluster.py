@@ -1,0 +1,68 @@
+"""The cluster path: the same shards, made by Ray Data instead of local processes.
+
+Ray reads the input (JSONL, Parquet, or a folder of .txt files), hands Arrow batches to
+`ShardTask`, which runs the same `process_batch` and writes the same shards as a local build
+into the shared work folder; the merge then runs where the build was started. On a cluster,
+set RAY_ADDRESS (or run inside `ray job submit`) and put the output on storage every node
+sees. Install with `pip install 'quotes[ray]'`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pyarrow as pa
+
+from quotes.read import InputError, make_article, source_files
+from quotes.shards import run_shard
+
+
+class ShardTask:
+    """Map one Arrow batch of input rows to one shard; return its counts as a one-row batch."""
+
+    def __init__(self, work: str):
+        self.work = work
+
+    def __call__(self, batch: pa.Table) -> pa.Table:
+        articles = [_article(row) for row in batch.to_pylist()]
+        # The key names the batch by its content, so a retried task rewrites the same shard.
+        key = "r" + hashlib.sha256("\0".join(sorted(a.article_id for a in articles)).encode()).hexdigest()[:20]
+        counts = run_shard(articles, self.work, key)
+        return pa.table({"articles": [counts["articles"]], "quotes": [counts["quotes"]]})
+
+
+def _article(row: dict):
+    if "path" in row:  # a .txt file read as bytes
+        path = Path(row["path"])
+        return make_article(path.stem, row["bytes"].decode("utf-8", errors="replace"), path.name)
+    if row.get("id") is None:
+        raise InputError("the Ray engine needs an 'id' in every record")
+    extra = {k: row.get(k) for k in ("url", "outlet", "published")}
+    return make_article(row["id"], row["text"], row.get("source") or "", row.get("title") or "", **extra)
+
+
+def read_dataset(sources: list[str]):
+    import ray.data
+
+    files = [str(p) for p in source_files(sources)]
+    kinds = {Path(f).suffix for f in files}
+    if kinds == {".txt"}:
+        return ray.data.read_binary_files(files, include_paths=True)
+    if kinds == {".parquet"}:
+        return ray.data.read_parquet(files)
+    if kinds <= {".jsonl", ".gz", ".zst"}:
+        return ray.data.read_json(files, lines=True)
+    raise InputError("the Ray engine reads one kind of input at a time: .txt, .jsonl or .parquet files")
+
+
+def run_ray(sources: list[str], work: Path, batch_size: int) -> int:
+    """Run every shard on Ray; return the number of articles read."""
+    import ray
+
+    if not ray.is_initialized():
+        ray.init(include_dashboard=False, log_to_driver=False, configure_logging=False)
+    dataset = read_dataset(sources)
+    results = dataset.map_batches(ShardTask, fn_constructor_args=(str(work),), batch_size=batch_size,
+                                  batch_format="pyarrow", concurrency=(1, max(1, int(ray.available_resources().get("CPU", 1)))))
+    return sum(row["articles"] for row in results.iter_rows())

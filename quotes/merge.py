@@ -1,0 +1,175 @@
+"""Merge shards into one dataset, streaming: memory stays bounded by the batch size, the number
+of shards and the number of distinct speakers, never by the number of articles or quotes.
+
+Rows come out sorted by article id (a k-way merge of the sorted shards), so the dataset is the
+same bytes however the articles were batched and however many workers made the shards.
+
+Pass 1 reads the shards' small columns to decide what needs the whole corpus: which copy of a
+duplicated article id to keep (the one with the smallest text hash), which full name a bare
+surname joins across articles, and (for speaker-disjoint splits) which articles go together.
+Pass 2 streams every row once more, completes it, and writes it.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from quotes.normalise import fold_key
+from quotes.shards import SORT_KEYS, finished_shards
+from quotes.speakers import speaker_id
+from quotes.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA, TableWriter
+from quotes.splits import split_of
+
+READ_BATCH = 1024
+
+
+def iter_rows(work: Path, table: str, columns: list[str] | None = None) -> Iterator[dict]:
+    """All rows of one table across shards, in sorted order."""
+    streams = [_file_rows(work / f"{key}.{table}.parquet", columns) for key in finished_shards(work)]
+    keys = SORT_KEYS[table]
+    return heapq.merge(*streams, key=lambda r: tuple(r[k] for k in keys))
+
+
+def _file_rows(path: Path, columns: list[str] | None) -> Iterator[dict]:
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=READ_BATCH, columns=columns):
+        yield from batch.to_pylist()
+
+
+@dataclass
+class Corpus:
+    """What pass 1 learns about the whole corpus."""
+
+    duplicates: int = 0
+    dropped: set[tuple[str, str]] = field(default_factory=set)  # (article_id, article_sha) not kept
+    speaker_join: dict[str, str] = field(default_factory=dict)  # speaker_id -> joined speaker_id
+    groups: dict[str, str] = field(default_factory=dict)  # article_id -> split group (speaker mode)
+
+
+def survey(work: Path, split_by: str) -> Corpus:
+    corpus = Corpus()
+    previous = None
+    for row in iter_rows(work, "articles", ["article_id", "article_sha"]):
+        if row["article_id"] == previous:
+            corpus.duplicates += 1
+            corpus.dropped.add((row["article_id"], row["article_sha"]))
+        previous = row["article_id"]
+    columns = ["article_id", "article_sha", "start", "end", "quote_id", "speaker", "speaker_id", "speaker_type"]
+    full_names: dict[str, set[str]] = defaultdict(set)
+    surnames: dict[str, str] = {}
+    for row in iter_rows(work, "quotes", columns):
+        if row["speaker_type"] != "person" or not row["speaker"]:
+            continue
+        words = row["speaker"].split()
+        if len(words) >= 2:
+            full_names[fold_key(words[-1])].add(row["speaker"])
+        else:
+            surnames[row["speaker_id"]] = fold_key(row["speaker"])
+    for old_id, surname in surnames.items():
+        names = full_names.get(surname, set())
+        if len(names) == 1:  # a bare surname joins the one full name in the dataset that ends with it
+            corpus.speaker_join[old_id] = speaker_id(next(iter(names)), "person")
+    if split_by == "speaker":
+        corpus.groups = _speaker_groups(work, corpus)
+    elif split_by != "article":
+        raise ValueError(f"unknown split_by {split_by!r} (use 'article' or 'speaker')")
+    return corpus
+
+
+def _speaker_groups(work: Path, corpus: Corpus) -> dict[str, str]:
+    """Union-find over articles sharing a person speaker; each article maps to the smallest
+    article id of its group."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    first_article: dict[str, str] = {}
+    for row in iter_rows(work, "articles", ["article_id", "article_sha"]):
+        find(row["article_id"])
+    for row in iter_rows(work, "quotes", ["article_id", "article_sha", "start", "end", "quote_id", "speaker_id", "speaker_type"]):
+        if row["speaker_type"] != "person" or not row["speaker_id"]:
+            continue
+        sid = corpus.speaker_join.get(row["speaker_id"], row["speaker_id"])
+        a, b = find(first_article.setdefault(sid, row["article_id"])), find(row["article_id"])
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    return {article: find(article) for article in list(parent)}
+
+
+@dataclass
+class SpeakerStats:
+    names: Counter = field(default_factory=Counter)
+    types: Counter = field(default_factory=Counter)
+    titles: set = field(default_factory=set)
+    quotes: int = 0
+    articles: int = 0
+    last_article: str = ""
+
+
+def merge(work: Path, out: Path, metadata: dict[str, str], split_by: str = "article",
+          split_files: bool = False) -> dict[str, int]:
+    """Write out/{articles,quotes,speakers,rejected}.{parquet,csv} from the shards in work."""
+    corpus = survey(work, split_by)
+
+    def split(article_id: str) -> str:
+        return split_of(corpus.groups.get(article_id, article_id))
+
+    totals: Counter = Counter(duplicates=corpus.duplicates)
+    with TableWriter(out, "articles", ARTICLES_SCHEMA, metadata, split_files) as writer:
+        for row in iter_rows(work, "articles"):
+            if (row["article_id"], row.pop("article_sha")) in corpus.dropped:
+                continue
+            row["split"] = split(row["article_id"])
+            writer.add(row)
+            totals["articles"] += 1
+    speakers: dict[str, SpeakerStats] = defaultdict(SpeakerStats)
+    with TableWriter(out, "quotes", QUOTES_SCHEMA, metadata, split_files) as writer:
+        for row in iter_rows(work, "quotes"):
+            if (row["article_id"], row.pop("article_sha")) in corpus.dropped:
+                continue
+            row["speaker_id"] = corpus.speaker_join.get(row["speaker_id"], row["speaker_id"])
+            row["split"] = split(row["article_id"])
+            writer.add(row)
+            totals["quotes"] += 1
+            totals[row["quote_type"]] += 1
+            if row["speaker_id"]:
+                _count_speaker(speakers[row["speaker_id"]], row)
+    with TableWriter(out, "rejected", REJECTED_SCHEMA, metadata) as writer:
+        for row in iter_rows(work, "rejected"):
+            if (row["article_id"], row.pop("article_sha")) not in corpus.dropped:
+                writer.add(row)
+                totals["rejected"] += 1
+    with TableWriter(out, "speakers", SPEAKERS_SCHEMA, metadata) as writer:
+        for sid in sorted(speakers):
+            writer.add(_speaker_row(sid, speakers[sid]))
+            totals["speakers"] += 1
+    return dict(totals)
+
+
+def _count_speaker(stats: SpeakerStats, row: dict) -> None:
+    stats.names[row["speaker"]] += 1
+    stats.types[row["speaker_type"]] += 1
+    if row["speaker_title"]:
+        stats.titles.add(row["speaker_title"])
+    stats.quotes += 1
+    if row["article_id"] != stats.last_article:  # rows come sorted by article
+        stats.articles += 1
+        stats.last_article = row["article_id"]
+
+
+def _speaker_row(sid: str, stats: SpeakerStats) -> dict:
+    name = max(stats.names, key=lambda n: (stats.names[n], len(n.split()), n))
+    return {"speaker_id": sid, "speaker": name, "speaker_type": stats.types.most_common(1)[0][0],
+            "quotes": stats.quotes, "articles": stats.articles,
+            "names": sorted(stats.names, key=fold_key), "titles": sorted(stats.titles, key=fold_key)}
+

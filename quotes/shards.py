@@ -1,0 +1,101 @@
+"""Shards: the unit of work of a build.
+
+A batch of articles goes through `process_batch` (a pure function) and is written as one shard:
+three small Parquet files (articles, quotes, rejected), each sorted by article, written to a
+temporary name and renamed, then a `.done` marker. A build killed at any point restarts from
+the shards that have their marker; a shard without one is simply made again. Every executor
+(the local process pool, Ray) writes the same shards, and `quotes.merge` turns any set of
+shards into the same dataset.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from quotes.pipeline import extract_article
+from quotes.records import Article
+from quotes.write import (ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, article_row, quote_row, rejection_row)
+
+# In shards every row carries its article's text hash, so the merge can keep one copy of an
+# article given twice (same id) and drop the other copy's quotes with it.
+ARTICLE_SHA = pa.field("article_sha", pa.string(), nullable=False)
+SHARD_TABLES = {
+    "articles": ARTICLES_SCHEMA.remove(ARTICLES_SCHEMA.get_field_index("split")).append(ARTICLE_SHA),
+    "quotes": QUOTES_SCHEMA.remove(QUOTES_SCHEMA.get_field_index("split")).append(ARTICLE_SHA),
+    "rejected": REJECTED_SCHEMA.append(ARTICLE_SHA),
+}
+SORT_KEYS = {
+    "articles": ("article_id", "article_sha"),
+    "quotes": ("article_id", "article_sha", "start", "end", "quote_id"),
+    "rejected": ("article_id", "article_sha", "start", "end", "reason"),
+}
+
+
+@dataclass
+class BatchResult:
+    articles: list[dict] = field(default_factory=list)
+    quotes: list[dict] = field(default_factory=list)
+    rejected: list[dict] = field(default_factory=list)
+
+
+def text_sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def process_batch(articles: list[Article]) -> BatchResult:
+    """A pure function of a batch of articles: the unit every executor runs."""
+    result = BatchResult()
+    for article in articles:
+        quotes, rejections = extract_article(article)
+        sha = {"article_sha": text_sha(article.text)}
+        result.articles.append({**article_row(article), **sha})
+        result.quotes += [{**quote_row(q), **sha} for q in quotes]
+        result.rejected += [{**rejection_row(r), **sha} for r in rejections]
+    return result
+
+
+def shard_done(work: Path, key: str) -> bool:
+    return (work / f"{key}.done").exists()
+
+
+def write_shard(result: BatchResult, work: Path, key: str) -> dict[str, int]:
+    """Write one shard atomically; return its counts by table and quote type."""
+    for name, schema in SHARD_TABLES.items():
+        rows = sorted(getattr(result, name), key=lambda r: tuple(r[k] for k in SORT_KEYS[name]))
+        tmp = work / f".{key}.{name}.parquet.tmp"
+        pq.write_table(pa.Table.from_pylist(rows, schema=schema), tmp, compression="zstd")
+        os.replace(tmp, work / f"{key}.{name}.parquet")
+    (work / f"{key}.done").touch()
+    return counts(result)
+
+
+def counts(result: BatchResult) -> dict[str, int]:
+    out = {"articles": len(result.articles), "quotes": len(result.quotes), "rejected": len(result.rejected)}
+    for row in result.quotes:
+        out[row["quote_type"]] = out.get(row["quote_type"], 0) + 1
+    return out
+
+
+def shard_counts(work: Path, key: str) -> dict[str, int]:
+    """Counts of a finished shard, read back when a resumed build skips it."""
+    quotes = pq.read_table(work / f"{key}.quotes.parquet", columns=["quote_type"]).column(0).to_pylist()
+    out = {"articles": pq.read_metadata(work / f"{key}.articles.parquet").num_rows, "quotes": len(quotes),
+           "rejected": pq.read_metadata(work / f"{key}.rejected.parquet").num_rows}
+    for quote_type in quotes:
+        out[quote_type] = out.get(quote_type, 0) + 1
+    return out
+
+
+def finished_shards(work: Path) -> list[str]:
+    return sorted(p.name[:-len(".done")] for p in work.glob("*.done"))
+
+
+def run_shard(articles: list[Article], work: str, key: str) -> dict[str, int]:
+    """Process and write one shard (what a worker process runs)."""
+    return write_shard(process_batch(articles), Path(work), key)

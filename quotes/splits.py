@@ -1,0 +1,18 @@
+"""Train/dev/test splits, assigned deterministically from a hash, never by position."""
+
+from __future__ import annotations
+
+import hashlib
+
+SPLITS = (("train", 80), ("dev", 10), ("test", 10))
+SPLIT_NAMES = tuple(name for name, _ in SPLITS)
+
+
+def split_of(key: str) -> str:
+    """A hash of the key (an article id, or a group of articles) picks train 80%, dev 10%, test 10%."""
+    bucket = int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % 100
+    for name, share in SPLITS:
+        if bucket < share:
+            return name
+        bucket -= share
+    return SPLITS[-1][0]
