@@ -33,13 +33,13 @@ class ShardTask:
 
 
 def _article(row: dict):
-    if "path" in row:  # a .txt file read as bytes
-        path = Path(row["path"])
+    path = Path(row["path"])
+    if "bytes" in row:  # a .txt file read whole
         return make_article(path.stem, row["bytes"].decode("utf-8", errors="replace"), path.name)
     if row.get("id") is None:
-        raise InputError("the Ray engine needs an 'id' in every record")
+        raise InputError(f"{path.name}: the Ray engine needs an 'id' in every record")
     extra = {k: row.get(k) for k in ("url", "outlet", "published")}
-    return make_article(row["id"], row["text"], row.get("source") or "", row.get("title") or "", **extra)
+    return make_article(row["id"], row["text"], path.name, row.get("title") or "", **extra)
 
 
 def read_dataset(sources: list[str]):
@@ -50,9 +50,9 @@ def read_dataset(sources: list[str]):
     if kinds == {".txt"}:
         return ray.data.read_binary_files(files, include_paths=True)
     if kinds == {".parquet"}:
-        return ray.data.read_parquet(files)
+        return ray.data.read_parquet(files, include_paths=True)
     if kinds <= {".jsonl", ".gz", ".zst"}:
-        return ray.data.read_json(files, lines=True)
+        return ray.data.read_json(files, lines=True, include_paths=True)
     raise InputError("the Ray engine reads one kind of input at a time: .txt, .jsonl or .parquet files")
 
 

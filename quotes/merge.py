@@ -53,12 +53,14 @@ class Corpus:
 
 def survey(work: Path, split_by: str) -> Corpus:
     corpus = Corpus()
-    previous = None
+    kept = None  # (article_id, article_sha) of the copy kept: the one with the smallest text hash
     for row in iter_rows(work, "articles", ["article_id", "article_sha"]):
-        if row["article_id"] == previous:
+        if kept and row["article_id"] == kept[0]:
             corpus.duplicates += 1
-            corpus.dropped.add((row["article_id"], row["article_sha"]))
-        previous = row["article_id"]
+            if row["article_sha"] != kept[1]:  # a different text under the same id: drop its rows
+                corpus.dropped.add((row["article_id"], row["article_sha"]))
+            continue
+        kept = (row["article_id"], row["article_sha"])
     columns = ["article_id", "article_sha", "start", "end", "quote_id", "speaker", "speaker_id", "speaker_type"]
     full_names: dict[str, set[str]] = defaultdict(set)
     surnames: dict[str, str] = {}
@@ -126,17 +128,13 @@ def merge(work: Path, out: Path, metadata: dict[str, str], split_by: str = "arti
 
     totals: Counter = Counter(duplicates=corpus.duplicates)
     with TableWriter(out, "articles", ARTICLES_SCHEMA, metadata, split_files) as writer:
-        for row in iter_rows(work, "articles"):
-            if (row["article_id"], row.pop("article_sha")) in corpus.dropped:
-                continue
+        for row in kept_rows(work, "articles", corpus):
             row["split"] = split(row["article_id"])
             writer.add(row)
             totals["articles"] += 1
     speakers: dict[str, SpeakerStats] = defaultdict(SpeakerStats)
     with TableWriter(out, "quotes", QUOTES_SCHEMA, metadata, split_files) as writer:
-        for row in iter_rows(work, "quotes"):
-            if (row["article_id"], row.pop("article_sha")) in corpus.dropped:
-                continue
+        for row in kept_rows(work, "quotes", corpus):
             row["speaker_id"] = corpus.speaker_join.get(row["speaker_id"], row["speaker_id"])
             row["split"] = split(row["article_id"])
             writer.add(row)
@@ -145,15 +143,28 @@ def merge(work: Path, out: Path, metadata: dict[str, str], split_by: str = "arti
             if row["speaker_id"]:
                 _count_speaker(speakers[row["speaker_id"]], row)
     with TableWriter(out, "rejected", REJECTED_SCHEMA, metadata) as writer:
-        for row in iter_rows(work, "rejected"):
-            if (row["article_id"], row.pop("article_sha")) not in corpus.dropped:
-                writer.add(row)
-                totals["rejected"] += 1
+        for row in kept_rows(work, "rejected", corpus):
+            writer.add(row)
+            totals["rejected"] += 1
     with TableWriter(out, "speakers", SPEAKERS_SCHEMA, metadata) as writer:
         for sid in sorted(speakers):
             writer.add(_speaker_row(sid, speakers[sid]))
             totals["speakers"] += 1
     return dict(totals)
+
+
+def kept_rows(work: Path, table: str, corpus: Corpus) -> Iterator[dict]:
+    """The rows of one copy of each article: rows of a dropped copy are skipped, and so are the
+    repeats of an article given twice with the same text (they sort next to each other)."""
+    keys = ("article_id",) if table == "articles" else SORT_KEYS[table]
+    previous = None
+    for row in iter_rows(work, table):
+        key = tuple(row[k] for k in keys)
+        sha = row.pop("article_sha")
+        if key == previous or (row["article_id"], sha) in corpus.dropped:
+            continue
+        previous = key
+        yield row
 
 
 def _count_speaker(stats: SpeakerStats, row: dict) -> None:

@@ -1,0 +1,119 @@
+"""Scale: the same dataset whatever the workers and batches, compressed inputs, a build killed
+with SIGKILL resumes without losing or duplicating a row, and the Ray path equals the local one."""
+
+import gzip
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from quotes.bench import write_corpus
+from quotes.build import Progress, build
+from quotes.release import sha256
+
+ROOT = Path(__file__).resolve().parent.parent
+TABLES = ("articles", "quotes", "speakers", "rejected")
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {f"{t}{s}": sha256(folder / f"{t}{s}") for t in TABLES for s in (".parquet", ".csv")}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    path = tmp_path_factory.mktemp("corpus") / "news.jsonl"
+    write_corpus(path, 300)
+    return path
+
+
+@pytest.fixture(scope="module")
+def reference(corpus, tmp_path_factory):
+    out = tmp_path_factory.mktemp("reference")
+    build([str(corpus)], out, workers=1, batch_size=300)
+    return out
+
+
+@pytest.mark.parametrize("workers,batch_size", [(2, 37), (2, 300), (1, 50)])
+def test_output_does_not_depend_on_workers_or_batches(corpus, reference, tmp_path, workers, batch_size):
+    report = build([str(corpus)], tmp_path, workers=workers, batch_size=batch_size)
+    assert report.totals["articles"] == 300
+    assert hashes(tmp_path) == hashes(reference)
+    assert not (tmp_path / ".work").exists()
+
+
+def test_compressed_jsonl_reads_directly(corpus, reference, tmp_path):
+    raw = corpus.read_bytes()
+    gz = tmp_path / "news.jsonl.gz"
+    gz.write_bytes(gzip.compress(raw))
+    zst = tmp_path / "news.jsonl.zst"
+    with pa.output_stream(str(zst), compression="zstd") as out:
+        out.write(raw)
+    for path in (gz, zst):
+        out_dir = tmp_path / path.name.replace(".", "_")
+        build([str(path)], out_dir, workers=1)
+        assert sha256(out_dir / "quotes.csv") == sha256(reference / "quotes.csv")
+
+
+def test_duplicate_article_ids_are_kept_once(tmp_path):
+    records = [{"id": "a1", "text": "Ông Lê Văn Tám cho biết giá điện sẽ tăng vào tháng sau."},
+               {"id": "a1", "text": "Ông Lê Văn Tám cho biết giá điện sẽ tăng vào tháng sau."},
+               {"id": "a2", "text": "Bà Hồ Thị Lan nói rằng trường học sẽ mở cửa lại vào thứ Hai."}]
+    source = tmp_path / "dup.jsonl"
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
+    report = build([str(source)], tmp_path / "out", workers=1, batch_size=1)
+    assert report.totals["read"] == 3 and report.totals["articles"] == 2 and report.totals["duplicates"] == 1
+    quotes = pq.read_table(tmp_path / "out" / "quotes.parquet").to_pylist()
+    assert [q["article_id"] for q in quotes] == ["a1", "a2"]
+
+
+def test_a_build_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_path, reference, corpus):
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "quotes", "build", str(corpus), "--out", str(out), "--workers", "1",
+               "--batch-size", "10"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    work = out / ".work"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(work.glob("*.done"))) < 5:
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    done = len(list(work.glob("*.done")))
+    assert 5 <= done < 30, "the build was not interrupted half-way"
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
+    assert f"resumed {done} finished shards" in result.stderr or "resumed" in result.stderr
+    assert hashes(out) == hashes(reference)
+
+
+def test_progress_shows_on_a_terminal_only():
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    quiet, shown = io.StringIO(), Terminal()
+    for stream in (quiet, shown):
+        progress = Progress(total_bytes=1000, stream=stream)
+        progress.last -= 1  # as if half a second had passed
+        progress.update({"articles": 10, "quotes": 4}, 500)
+        progress.close()
+    assert quiet.getvalue() == ""
+    assert "10 articles" in shown.getvalue() and "4 quotes" in shown.getvalue() and "ETA" in shown.getvalue()
+
+
+def test_ray_engine_equals_the_local_build(corpus, reference, tmp_path):
+    pytest.importorskip("ray.data")
+    import ray
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    try:
+        build([str(corpus)], tmp_path, batch_size=64, engine="ray")
+    finally:
+        ray.shutdown()
+    assert hashes(tmp_path) == hashes(reference)
