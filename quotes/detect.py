@@ -13,6 +13,7 @@ Every candidate that fails a guard clause becomes a Rejection with the reason.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -43,7 +44,12 @@ SOURCE_AFTER = regex.compile(r",\s*(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,
 AFTER_THEO = regex.compile(WORD_START + r"theo\s+$", regex.IGNORECASE)
 SOURCE_INSIDE = regex.compile(r",\s*(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,60}?)\s*,\s*", regex.IGNORECASE)
 VIETNAMESE_LETTERS = regex.compile(r"[đĐơƠưƯăĂâÂêÊôÔ]|[\u0300\u0301\u0303\u0309\u0323]|[à-ỹ]")
-DASH = regex.compile(r"\s[-–]\s")
+DASH = regex.compile(r"\s+[-–]\s")
+DASH_ONLY = regex.compile(r"\s*[-–]\s*")
+CLAUSE_CONJUNCTION = regex.compile(WORD_START + r"(?:nhưng|và|song|rồi|còn)" + WORD_END + r"\s+", regex.IGNORECASE)
+LOI_CUA = regex.compile(r"lời(?: kể)?(?: của)?\s+", regex.IGNORECASE)
+HEADLINE_SPEAKER = regex.compile(r"([^:“”\"«»]{2,60}):\s+")
+BEFORE_COLON = regex.compile(r"([^,;:.“”\"«»]{1,120}):\s*$")
 MIN_INDIRECT_WORDS = 3
 SCARE_QUOTE_WORDS = 4
 
@@ -101,16 +107,26 @@ class ArticleDetector:
         self.candidates: list[Candidate] = []
         self.rejections: list[Rejection] = []
         self.used_spans: set[int] = set()
+        # Indexes built once per article: quote spans and every cue and trap match, by offset.
+        self.span_opens = [s.open for s in seg.quotes]
+        self.span_inner_starts = [s.inner_start for s in seg.quotes]
+        self.lowered = self.text.lower()
+        self.cue_matches = list(self.lex.cue_regex.finditer(self.text, self.lowered))
+        self.cue_starts = [m.start() for m in self.cue_matches]
+        self.trap_matches = list(self.lex.trap_regex.finditer(self.text, self.lowered))
+        self.trap_starts = [m.start() for m in self.trap_matches]
 
     # -- helpers ---------------------------------------------------------------
     def reject(self, start: int, end: int, reason: str, rule: str) -> None:
         self.rejections.append(Rejection(self.article_id, start, end, self.text[start:end], reason, rule))
 
     def spans_in(self, start: int, end: int) -> list[QuoteSpan]:
-        return [s for s in self.seg.quotes if start <= s.open < end]
+        return self.seg.quotes[bisect_left(self.span_opens, start):bisect_left(self.span_opens, end)]
 
     def inside_quotation(self, pos: int) -> bool:
-        return any(s.inner_start <= pos < s.inner_end for s in self.seg.quotes)
+        """Spans do not overlap and are sorted, so only the last one starting before pos can hold it."""
+        i = bisect_right(self.span_inner_starts, pos) - 1
+        return i >= 0 and pos < self.seg.quotes[i].inner_end
 
     def paragraph(self, sentence: Sentence):
         return self.seg.paragraphs[sentence.paragraph]
@@ -143,9 +159,11 @@ class ArticleDetector:
     def find_cues(self, sentence: Sentence) -> list[CueMatch]:
         start = self.sentence_start(sentence)
         traps = [(m.start(), m.end(), self.lex.traps[fold_key(m.group(0))])
-                 for m in self.lex.trap_regex.finditer(self.text, start, sentence.end)]
+                 for m in self.trap_matches[bisect_left(self.trap_starts, start):bisect_left(self.trap_starts, sentence.end)]]
         cues = []
-        for m in self.lex.cue_regex.finditer(self.text, start, sentence.end):
+        for m in self.cue_matches[bisect_left(self.cue_starts, start):bisect_left(self.cue_starts, sentence.end)]:
+            if m.end() > sentence.end:
+                continue
             if self.inside_quotation(m.start()):
                 continue
             trap = next((t for t in traps if t[0] <= m.start() < t[1] or m.start() <= t[0] < m.end()), None)
@@ -154,7 +172,7 @@ class ArticleDetector:
                 continue
             if cues and not self.text[cues[-1].end:m.start()].strip():
                 continue  # "tái khẳng định cam kết": a cue word right after a cue is its object
-            if m.group(0)[0].isupper() and m.start() > start:
+            if self.text[m.start()].isupper() and m.start() > start:
                 continue  # "Trung tâm Dự báo Khí tượng": a capitalised cue word inside a name
             if AFTER_THEO.search(self.text, max(start, m.start() - 8), m.start()):
                 continue  # "Theo dự báo, ...": a noun after theo, not a speech verb
@@ -228,7 +246,7 @@ class ArticleDetector:
                 cue.subject = None
         if cue.subject:
             cue.subject_start, cue.subject_piece = self._attribution_start(a), len(pieces) - 1
-            if len(pieces) >= 2 and regex.fullmatch(r"\s*[-–]\s*", self.text[pieces[-2][1]:a]):
+            if len(pieces) >= 2 and DASH_ONLY.fullmatch(self.text, pieces[-2][1], a):
                 self._set_off_subject(cue, pieces)  # "Ông X - Chủ tịch Y cho biết": rank the two
             return
         conj = CONJUNCTION.search(piece)
@@ -238,13 +256,13 @@ class ArticleDetector:
             else:
                 self._inherit(cue, None, a + conj.start(), prefix=(piece[:conj.start()], a))
             return
-        if len(pieces) >= 2 and regex.fullmatch(r"\s*[-–]\s*", self.text[pieces[-2][1]:a]):
+        if len(pieces) >= 2 and DASH_ONLY.fullmatch(self.text, pieces[-2][1], a):
             self._set_off_subject(cue, pieces)  # "Ông X - ngư dân ở huyện Y thừa nhận"
             if cue.subject:
                 return
         if self._subject_in_piece(cue, piece, a, len(pieces) - 1):
             return
-        inner = list(regex.finditer(WORD_START + r"(?:nhưng|và|song|rồi|còn)" + WORD_END + r"\s+", piece))
+        inner = list(CLAUSE_CONJUNCTION.finditer(piece))
         if inner:  # "... là cởi mở và hữu ích nhưng ông cáo buộc": a new clause with its own subject
             m = inner[-1]
             cue.subject = parse_mention(piece[m.end():], a + m.end())
@@ -424,7 +442,7 @@ class ArticleDetector:
             return False
         if len(first.split()) > 6 or _adjunct_starts().match(first) or parse_mention(first, first_start) is None and first[0].islower():
             return False
-        return not regex.match(r"^(?:theo|tại|trong|sau|trước|khi|về|với|hôm|ngày|phát biểu|trả lời)" + WORD_END, first, regex.IGNORECASE)
+        return not _adjunct_starts().match(first)
 
     def emit_preceding_quotation(self, sentence: Sentence, cue: CueMatch) -> None:
         """`"Q1," HLV X nói, "Q2"`: a quotation right before the subject is the speaker's too."""
@@ -542,7 +560,7 @@ class ArticleDetector:
         pieces = self.pieces(start, end)
         if len(pieces) >= 2:
             a, b = pieces[0]
-            if self.lex.title_regex.match(self.text, a) and len(self.text[a:b].split()) <= 15:
+            if self.lex.title_regex.match(self.text, a, self.lowered) and len(self.text[a:b].split()) <= 15:
                 return pieces[1][0]
         return start
 
@@ -553,10 +571,10 @@ class ArticleDetector:
             self.reject(m.start(), m.end(), "theo_not_a_source", "source")
             return None
         np_start = m.start("np")
-        dash = regex.search(r"\s+[-–]\s+", np)
+        dash = DASH.search(np)
         if dash:  # "theo ông X - Phó Giám đốc Sở Y": the name before the dash
             np = np[:dash.start()]
-        lời = regex.match(r"lời(?: kể)?(?: của)?\s+", np, regex.IGNORECASE)
+        lời = LOI_CUA.match(np)
         if lời:
             np, np_start = np[lời.end():], np_start + lời.end()
         mention = parse_mention(np, np_start)
@@ -577,7 +595,7 @@ class ArticleDetector:
         """Only the headline: the first sentence of the first of several paragraphs."""
         if sentence.index != 0 or not self.headline:
             return
-        m = regex.match(r"([^:“”\"«»]{2,60}):\s+", self.text[sentence.start:sentence.end])
+        m = HEADLINE_SPEAKER.match(self.text[sentence.start:sentence.end])
         if not m:
             return
         mention = parse_mention(m.group(1), sentence.start)
@@ -604,7 +622,7 @@ class ArticleDetector:
     def colon_speaker(self, sentence: Sentence, span: QuoteSpan) -> bool:
         """`Bà Lan thốt lên: "..."`: a speaker, a few words of manner, a colon, the quotation."""
         head = self.text[self.sentence_start(sentence):span.open]
-        m = regex.search(r"([^,;:.“”\"«»]{1,120}):\s*$", head)
+        m = BEFORE_COLON.search(head)
         if not m:
             return False
         phrase_start = self.sentence_start(sentence) + m.start(1)
@@ -616,14 +634,14 @@ class ArticleDetector:
         for k in range(min(len(words), 12), 0, -1):
             mention = parse_mention(phrase[: words[k - 1].end()], phrase_start)
             rest = phrase[words[k - 1].end():]
-            if mention and (len(rest.split()) <= 6 or regex.match(r"\s+[-–]\s", rest) and len(rest.split()) <= 25):
+            if mention and (len(rest.split()) <= 6 or DASH.match(rest) and len(rest.split()) <= 25):
                 parses.append((k, mention))
         if not parses:
             return False
         # "Chủ tàu Trần Ngọc Cường bức xúc:": the name, not a title swallowing the manner word
         k, mention = min(parses, key=lambda p: p[1].kind != "name")
         rest = phrase[words[k - 1].end():]
-        if regex.match(r"\s+[-–]\s", rest):  # an apposition, not a manner phrase
+        if DASH.match(rest):  # an apposition, not a manner phrase
             rest = ""
         manner = rest.strip()
         cue_start = phrase_start + words[k - 1].end() + len(rest) - len(rest.lstrip())
@@ -697,7 +715,7 @@ class ArticleDetector:
         if not last or sentence.paragraph - last.sentence.paragraph > 1 or last.sentence.index < sentence.index - 2:
             return self.after_introduction(sentence, span)
         since = max(last.end, last.cue_end or 0, last.mention.end if last.mention else 0)
-        if self.lex.title_regex.search(self.text, since, span.open):
+        if self.lex.title_regex.search(self.text, since, span.open, self.lowered):
             return False  # someone new was introduced in between
         candidate = self.emit(sentence, span.open, span.outer_end, "floating_continuation", None, last.mention, inherited=last)
         return candidate is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -66,6 +67,42 @@ def alternation(phrases) -> regex.Pattern:
     return regex.compile(f"{WORD_START}(?:{body}){WORD_END}", regex.IGNORECASE | regex.V1)
 
 
+class PhraseMatcher:
+    """Whole-word, case-insensitive matching of many phrases over a whole article.
+
+    Runs the standard library's `re` over the lower-cased text, several times faster than a
+    case-insensitive `regex` alternation; offsets are the same because lower-casing NFC
+    Vietnamese keeps every character one character. Where it would not (a rare letter such as
+    the Turkish İ), the `regex` alternation runs on the original text instead.
+    """
+
+    def __init__(self, phrases):
+        ordered = sorted({p.lower() for p in phrases}, key=lambda p: (-len(p), p))
+        body = "|".join(phrase_pattern(p) for p in ordered)
+        self.fast = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
+        self.slow = regex.compile(f"{WORD_START}(?:{body}){WORD_END}", regex.IGNORECASE | regex.V1)
+
+    def _pattern_and_text(self, text: str, lowered: str | None):
+        lowered = text.lower() if lowered is None else lowered
+        return (self.fast, lowered) if len(lowered) == len(text) else (self.slow, text)
+
+    def finditer(self, text: str, lowered: str | None = None):
+        pattern, subject = self._pattern_and_text(text, lowered)
+        return pattern.finditer(subject)
+
+    def match(self, text: str, pos: int = 0, lowered: str | None = None):
+        pattern, subject = self._pattern_and_text(text, lowered)
+        return pattern.match(subject, pos)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None, lowered: str | None = None):
+        pattern, subject = self._pattern_and_text(text, lowered)
+        return pattern.search(subject, pos, len(subject) if endpos is None else endpos)
+
+    def fullmatch(self, text: str):
+        pattern, subject = self._pattern_and_text(text, None)
+        return pattern.fullmatch(subject)
+
+
 @dataclass(frozen=True)
 class Cue:
     cue: str
@@ -77,15 +114,15 @@ class Cue:
 @dataclass(frozen=True)
 class Lexicons:
     cues: dict[str, Cue]  # fold_key(cue) -> Cue
-    cue_regex: regex.Pattern
+    cue_regex: PhraseMatcher
     traps: dict[str, str]  # fold_key(phrase) -> reason
-    trap_regex: regex.Pattern
+    trap_regex: PhraseMatcher
     source_traps: frozenset[str]
     honorifics: dict[str, tuple[str, str]]  # fold_key(word) -> (gender, number)
     titles: frozenset[str]
-    title_regex: regex.Pattern
+    title_regex: PhraseMatcher
     organisations: dict[str, str]  # fold_key(word) -> kind
-    organisation_regex: regex.Pattern
+    organisation_regex: PhraseMatcher
     groups: dict[str, str]
     boilerplate_lines: tuple[regex.Pattern, ...]
     caption_prefixes: tuple[regex.Pattern, ...]
@@ -110,15 +147,15 @@ def load() -> Lexicons:
     credits = "|".join(r["pattern"] for r in boiler if r["kind"] == "credit")
     return Lexicons(
         cues=cues,
-        cue_regex=alternation(c.cue for c in cues.values()),
+        cue_regex=PhraseMatcher(c.cue for c in cues.values()),
         traps=traps,
-        trap_regex=alternation(r for r in traps),
+        trap_regex=PhraseMatcher(traps),
         source_traps=frozenset(fold_key(r["phrase"]) for r in sources if r["kind"] == "trap"),
         honorifics=honorifics,
         titles=titles,
-        title_regex=alternation(titles),
+        title_regex=PhraseMatcher(titles),
         organisations=organisations,
-        organisation_regex=alternation(organisations),
+        organisation_regex=PhraseMatcher(organisations),
         groups=groups,
         boilerplate_lines=patterns("line", anchored=True),
         caption_prefixes=patterns("caption_prefix", anchored=False),

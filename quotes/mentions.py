@@ -8,11 +8,12 @@ speaker, so the cue in front of it is not an attribution.
 
 from __future__ import annotations
 
-from functools import cache
+from dataclasses import replace
+from functools import cache, lru_cache
 
 import regex
 
-from quotes.lexicon import WORD_END, WORD_START, alternation, load, read_tsv
+from quotes.lexicon import WORD_END, WORD_START, PhraseMatcher, alternation, load, read_tsv
 from quotes.normalise import fold_key
 from quotes.records import Mention
 
@@ -22,6 +23,11 @@ MAX_NAME_TOKENS = 5
 MAX_TITLE_TOKENS = 10
 DESCRIPTION_END = regex.compile(WORD_START + r"(?:này|đó|ấy|nói trên)\s*$", regex.IGNORECASE)
 AGED = regex.compile(r"(?i:^(?:vị |nữ |nam |cựu )?)(\p{L}[\p{Ll}\p{M} ]{1,30}?)\s+\d{1,3}\s+tuổi$")
+OF = regex.compile(WORD_START + r"của" + WORD_END)
+ROLE = regex.compile(r"(?:vị|nữ|nam)\s+(.+)$", regex.IGNORECASE)
+PUNCTUATION = regex.compile(r"[,;:]")
+PUNCTUATION_OR_MARK = regex.compile(r"[,;:\"“”]")
+JOINED = regex.compile(r"\s+(?:và|cùng)\s+(.+)$")
 STATEMENT_OF = regex.compile(
     r"^(?:một |các |bản )?(?:tuyên bố|thông cáo(?: báo chí)?|báo cáo|thông báo|văn bản|công văn|bài viết|bài đăng|nhận định|đánh giá|dự báo|ý kiến|lời kể|chia sẻ|thông tin)"
     r"(?: mới nhất| chính thức)? của\s+",
@@ -46,8 +52,8 @@ def _surnames() -> frozenset[str]:
 
 
 @cache
-def _honorific_regex() -> regex.Pattern:
-    return alternation(load().honorifics)
+def _honorific_regex() -> PhraseMatcher:
+    return PhraseMatcher(load().honorifics)
 
 
 TIME_EXPRESSION = regex.compile(
@@ -66,7 +72,9 @@ PARENTHESIS = regex.compile(r"\s*\([^()]{0,120}\)")
 def _edge_patterns() -> tuple[regex.Pattern, tuple[regex.Pattern, ...]]:
     mods = _modifiers()
     lead = regex.compile(rf"\s*(?:{mods['connector'].pattern})\s*,?\s*", regex.IGNORECASE)
-    trails = tuple(regex.compile(rf"\s*(?:{p.pattern})\s*$", regex.IGNORECASE) for p in (mods["adverb"], TIME_EXPRESSION))
+    # Searched backwards from the end (REVERSE), so a miss costs one attempt, not one per character.
+    trails = tuple(regex.compile(rf"\s*(?:{p.pattern})\s*$", regex.IGNORECASE | regex.REVERSE)
+                   for p in (mods["adverb"], TIME_EXPRESSION))
     return lead, trails
 
 
@@ -95,17 +103,31 @@ def strip_edges(phrase: str, offset: int) -> tuple[str, int]:
 
 def parse_mention(phrase: str, offset: int) -> Mention | None:
     """The whole phrase as a speaker mention, or None if it is not one."""
+    parsed = _parse_cached(phrase)
+    if parsed is None:
+        return None
+    return replace(parsed, start=parsed.start + offset, end=parsed.end + offset)
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_cached(phrase: str) -> Mention | None:
+    """Parsing depends on the phrase alone, and news repeats its phrases (ông, bà X, Bộ Y tế):
+    parse each once, at offset 0; `parse_mention` shifts a copy."""
+    return _parse(phrase, 0)
+
+
+def _parse(phrase: str, offset: int) -> Mention | None:
     phrase, offset = strip_edges(phrase, offset)
     if not phrase or len(phrase) > 160:
         return None
     statement = STATEMENT_OF.match(phrase)
     if statement:  # "một tuyên bố của Tổng thống Pháp cho biết": the speaker is the author
-        return parse_mention(phrase[statement.end():], offset + statement.end())
+        return _parse(phrase[statement.end():], offset + statement.end())
     for parser in (_pronoun, _description, _organisation, _group_or_unnamed, _person):
         mention = parser(phrase, offset)
         if mention:
             return mention
-    of = regex.search(WORD_START + r"của" + WORD_END, phrase)
+    of = OF.search(phrase)
     if of:  # "CEO Daniel Weiss của hãng Nordmark": the person, with the rest as their title
         mention = _person(phrase[:of.start()].rstrip(), offset)
         if mention and mention.kind == "name":
@@ -129,7 +151,7 @@ def _pronoun(phrase: str, offset: int) -> Mention | None:
 def _description(phrase: str, offset: int) -> Mention | None:
     """`ông này`, `vị tướng này`, `nữ bác sĩ đó`, `vị tổng giám đốc`: a lower-case noun
     phrase pointing back to someone already named."""
-    role = regex.match(r"(?:vị|nữ|nam)\s+(.+)$", phrase, regex.IGNORECASE)
+    role = ROLE.match(phrase)
     if role and not DESCRIPTION_END.search(phrase) and load().title_regex.fullmatch(role.group(1)):
         gender = {"nữ": "f", "nam": "m"}.get(phrase.split()[0].lower(), "any")
         return _mention(phrase, offset, "description", gender=gender, title=role.group(1))
@@ -165,11 +187,11 @@ def _organisation(phrase: str, offset: int) -> Mention | None:
         # An organisation name: the head, then its qualifiers (Bộ Ngoại giao Nga, Sở Y tế TP.HCM).
         if len(TOKEN.findall(phrase)) > MAX_TITLE_TOKENS or not rest.strip():
             return None
-        if regex.search(r"[,;:]", rest) or not _looks_like_name(rest.split()):
+        if PUNCTUATION.search(rest) or not _looks_like_name(rest.split()):
             return None
     elif rest.strip():
         # A whole name followed by more words (Nga và NATO) is a group of organisations.
-        joined = regex.match(r"\s+(?:và|cùng)\s+(.+)$", rest)
+        joined = JOINED.match(rest)
         if joined and parse_mention(joined.group(1), 0):
             return _mention(phrase, offset, "group", plural=True)
         return None
@@ -195,7 +217,8 @@ def _looks_like_name(words: list[str]) -> bool:
     (Công an tỉnh X) or a title (Hội đàm Ngoại trưởng ... is not an organisation)."""
     if not words or not CAPITALISED.match(words[0]) and fold_key(words[0]) not in ADMIN_WORDS:
         return False
-    if load().title_regex.search(" ".join(words)) or _modifiers()["adverb"].search(" ".join(words)):
+    joined = " ".join(words)
+    if load().title_regex.search(joined) or _modifiers()["adverb"].search(joined):
         return False
     lower_run = 0
     for word in words:
@@ -239,7 +262,7 @@ def _group_or_unnamed(phrase: str, offset: int) -> Mention | None:
             pass
         elif noun and not _is_person_noun(noun) or not noun and size == 1:
             return None
-        if regex.search(r"[,;:]", phrase):
+        if PUNCTUATION.search(phrase):
             return None
         return _mention(phrase, offset, kind, plural=kind == "group", title=" ".join(noun))
     return None
@@ -262,7 +285,7 @@ def _person(phrase: str, offset: int) -> Mention | None:
     core = PARENTHESIS.sub("", phrase)  # "bà X (Chủ tịch UBND xã)" -> apposition dropped
     appositive = " ".join(m.group(0).strip(" ()") for m in PARENTHESIS.finditer(phrase))
     tokens = list(TOKEN.finditer(core))
-    if not tokens or regex.search(r"[,;:\"“”]", core):
+    if not tokens or PUNCTUATION_OR_MARK.search(core):
         return None
     if any(t.group(0).endswith(".") and len(t.group(0)) > 2 for t in tokens[:-1]):
         return None  # a full stop inside: the phrase runs across a sentence boundary

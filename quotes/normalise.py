@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 import regex
 
@@ -103,6 +104,7 @@ def _move_tone(m: regex.Match) -> str:
     return m.group(4) + m.group(6) + m.group(5)
 
 
+@lru_cache(maxsize=1 << 16)
 def fold_key(text: str) -> str:
     """A comparison key: NFC, lower case, tone placement unified, spaces collapsed."""
     decomposed = unicodedata.normalize("NFD", text.casefold())

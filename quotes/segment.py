@@ -64,7 +64,7 @@ LETTER = regex.compile(r"[\p{L}\p{M}\p{N}]")
 def split_paragraphs(text: str) -> list[Paragraph]:
     lex = load()
     paragraphs = []
-    for m in regex.finditer(r"[^\n]+", text):
+    for m in LINE.finditer(text):
         line = m.group(0)
         if not line.strip():
             continue
@@ -150,6 +150,9 @@ def _unclosed(text: str, open_pos: int, para_end: int, closed: list[QuoteSpan]) 
     return QuoteSpan(open_pos, None, open_pos + 1, inner_end, ["unclosed"])
 
 
+LINE = regex.compile(r"[^\n]+")
+LAST_WORD = regex.compile(r"[\p{L}.]+$")
+NON_SPACE = regex.compile(r"\S+")
 ABBREVIATIONS = frozenset(
     "tp tp.hcm ts ths pgs gs bs bsck th ths mr mrs ms dr st sgk tt q p h x ct cty ubnd vn no ltd co inc jr sr".split()
 )
@@ -186,7 +189,7 @@ def _inside_quotation(pos: int, spans: list[QuoteSpan]) -> bool:
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    word = regex.search(r"[\p{L}.]+$", text[max(0, dot - 12):dot])
+    word = LAST_WORD.search(text[max(0, dot - 12):dot])
     if not word:
         return False
     w = word.group(0).strip(".")
@@ -215,7 +218,7 @@ def _credit_cuts(text: str, paragraph: Paragraph) -> list[int]:
         if m.start() == paragraph.start:
             continue
         cuts.append(m.start())
-        words = list(regex.finditer(r"\S+", text[m.end():paragraph.end]))
+        words = list(NON_SPACE.finditer(text[m.end():paragraph.end]))
         run = 0
         while run < len(words) and _CAPITALISED.fullmatch(words[run].group(0).strip("()|,.")):
             run += 1

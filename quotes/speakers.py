@@ -9,12 +9,13 @@ says how it was made. Nothing links when nothing in the text supports it.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
 import regex
 
-from quotes.lexicon import load, read_tsv
+from quotes.lexicon import PhraseMatcher, load, read_tsv
 from quotes.mentions import TOKEN, parse_mention
 from quotes.normalise import fold_key
 from quotes.records import Mention
@@ -53,10 +54,16 @@ def _title_aliases() -> list[tuple[str, str]]:
     return sorted(((fold_key(r["alias"]), fold_key(r["canonical"])) for r in rows), key=lambda p: -len(p[0]))
 
 
+@cache
+def _alias_patterns() -> list[tuple[regex.Pattern, str]]:
+    return [(regex.compile(rf"(?<!\S){regex.escape(alias)}(?!\S)"), canonical) for alias, canonical in _title_aliases()]
+
+
+@cache
 def canonical_title(title: str) -> str:
     key = fold_key(title)
-    for alias, canonical in _title_aliases():
-        key = regex.sub(rf"(?<!\S){regex.escape(alias)}(?!\S)", canonical, key)
+    for pattern, canonical in _alias_patterns():
+        key = pattern.sub(canonical, key)
     return key
 
 
@@ -240,8 +247,14 @@ def _display_title(entity: Entity, mention: Mention) -> str | None:
     return mention.title or entity.title_text or None
 
 
-# A title or honorific followed by up to six qualifier words and a capitalised name.
-_PERSON_HEAD = None
+@cache
+def _person_heads() -> PhraseMatcher:
+    lex = load()
+    return PhraseMatcher(list(lex.titles) + list(lex.honorifics))
+
+
+# After a title, within seven lower-case words, a capitalised word: only then can a name follow.
+_CAPITAL_SOON = regex.compile(r"(?:\s+[\p{Ll}\p{N}][\p{L}\p{M}\p{N}&'’.-]*){0,7}\s+\p{Lu}")
 
 
 def scan_person_mentions(text: str, quoted: list[tuple[int, int]]) -> list[Mention]:
@@ -272,24 +285,23 @@ def _bare_full_names(text: str, quoted: list[tuple[int, int]]) -> list[Mention]:
     from quotes.mentions import _surnames
 
     found = []
+    starts = [s for s, _ in quoted]
     for m in _CAPITALISED_RUN.finditer(text):
-        if any(s <= m.start() < e for s, e in quoted) or fold_key(m.group(0).split()[0]) not in _surnames():
+        i = bisect_right(starts, m.start()) - 1
+        if (i >= 0 and m.start() < quoted[i][1]) or fold_key(m.group(0).split()[0]) not in _surnames():
             continue
         found.append(Mention(m.group(0), m.start(), m.end(), "name", name=m.group(0)))
     return found
 
 
 def _titled_mentions(text: str, quoted: list[tuple[int, int]]) -> list[Mention]:
-    lex = load()
-    global _PERSON_HEAD
-    if _PERSON_HEAD is None:
-        heads = list(lex.titles) + list(lex.honorifics)
-        from quotes.lexicon import alternation
-
-        _PERSON_HEAD = alternation(heads)
+    starts = [s for s, _ in quoted]
     mentions = []
-    for m in _PERSON_HEAD.finditer(text):
-        if any(s <= m.start() < e for s, e in quoted):
+    for m in _person_heads().finditer(text):
+        if not _CAPITAL_SOON.match(text, m.end()):
+            continue
+        i = bisect_right(starts, m.start()) - 1
+        if i >= 0 and m.start() < quoted[i][1]:
             continue
         mention = _first_full_name(text, m.start(), _name_run_ends(text, m.end()))
         if mention:
