@@ -46,5 +46,5 @@ clean:
 # Speed against a floor (read + NFC + one regex pass), on a synthetic corpus and, where
 # ../shared is present, the 300 real baomoi articles. Never part of `make test`.
 bench: $(STAMP)
-	@if [ -d "$(CORPUS)" ]; then $(BIN)/python -m quotes.bench --articles 5000 --corpus $(CORPUS); \
-	else $(BIN)/python -m quotes.bench --articles 5000; fi
+	@if [ -d "$(CORPUS)" ]; then $(BIN)/python -m quotes.bench --articles 100000 --corpus $(CORPUS); \
+	else $(BIN)/python -m quotes.bench --articles 100000; fi

@@ -1,9 +1,10 @@
 """`make bench`: extraction speed against a floor, on a synthetic corpus (and the baomoi corpus
 when ../shared is there).
 
-The floor reads the same texts, NFC-normalises them and makes one regex pass: no extractor can
-be faster than that, so the ratio says how much the rules cost. Each phase runs in its own
-process so its peak RSS is its own.
+Every row is the whole build (read, extract, shards, merge, Parquet and CSV) in its own process,
+with 1 and with 2 workers; the synthetic corpus is measured at two sizes to show that peak
+memory does not grow with the corpus. The floor reads the same texts, NFC-normalises them and
+makes one regex pass: no extractor can be faster than that, so the ratio says what the rules cost.
 
     python -m quotes.bench [--articles N] [--corpus DIR]
 """
@@ -22,6 +23,9 @@ import unicodedata
 from pathlib import Path
 
 import regex
+
+from quotes.build import build
+from quotes.read import source_files
 
 # Sentence templates in our own words, recombined with names and places: every attribution
 # shape the extractor handles, plus narrative sentences with no quote.
@@ -66,37 +70,25 @@ def write_corpus(path: Path, articles: int, seed: int = 7) -> None:
             out.write(json.dumps(synthetic_article(rng, number), ensure_ascii=False) + "\n")
 
 
-def texts_of(source: str) -> list[str]:
-    from quotes.read import read_articles
-
-    return [a.text for a in read_articles([source])]
-
-
-def run_phase(phase: str, source: str) -> dict:
+def run_phase(phase: str, source: str, workers: int) -> dict:
     """Time one phase over the source; returns seconds, articles, bytes and peak RSS (MB)."""
+    started = time.perf_counter()
     if phase == "floor":
-        started = time.perf_counter()
-        paths = [source] if Path(source).is_file() else sorted(Path(source).rglob("*.txt"))
         articles = size = 0
-        for path in paths:
-            for text in _raw_texts(Path(path)):
+        for path in source_files([source]):
+            for text in _raw_texts(path):
                 text = unicodedata.normalize("NFC", text)
                 FLOOR_PATTERN.findall(text)
                 articles += 1
                 size += len(text.encode("utf-8"))
     else:
-        from quotes.build import process_batch
-        from quotes.read import read_articles
-
-        started = time.perf_counter()
-        articles = size = 0
-        for article in read_articles([source]):
-            process_batch([article])
-            articles += 1
-            size += len(article.text.encode("utf-8"))
+        with tempfile.TemporaryDirectory() as out:
+            report = build([source], Path(out), workers=workers)
+        articles = report.totals["read"]
+        size = sum(p.stat().st_size for p in source_files([source]))
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"phase": phase, "seconds": seconds, "articles": articles, "bytes": size, "peak_rss_mb": peak}
+    peak = max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
+    return {"phase": phase, "workers": workers, "seconds": seconds, "articles": articles, "bytes": size, "peak_rss_mb": peak}
 
 
 def _raw_texts(path: Path):
@@ -108,42 +100,48 @@ def _raw_texts(path: Path):
         yield path.read_text(encoding="utf-8", errors="replace")
 
 
-def measure(source: str) -> dict[str, dict]:
-    results = {}
-    for phase in ("floor", "build"):
-        out = subprocess.run([sys.executable, "-m", "quotes.bench", "--phase", phase, source],
-                             capture_output=True, text=True, check=True)
-        results[phase] = json.loads(out.stdout)
-    return results
+def measure(phase: str, source: str, workers: int = 1) -> dict:
+    out = subprocess.run([sys.executable, "-m", "quotes.bench", "--phase", phase, "--workers", str(workers), source],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
 
 
-def report(name: str, results: dict[str, dict]) -> str:
-    build, floor = results["build"], results["floor"]
-    rate = build["articles"] / build["seconds"]
-    mb_rate = build["bytes"] / 1e6 / build["seconds"]
-    return (f"| {name} | {build['articles']} | {build['bytes'] / 1e6:.1f} | {rate:,.0f} | {mb_rate:.2f} | "
-            f"{build['peak_rss_mb']:.0f} | {floor['articles'] / floor['seconds']:,.0f} | "
-            f"{build['seconds'] / floor['seconds']:.1f}x |")
+def rows_for(name: str, source: str, workers: list[int]) -> list[str]:
+    floor = measure("floor", source)
+    results = [measure("build", source, w) for w in workers]
+    base = results[0]["seconds"]
+    rows = []
+    for r in results:
+        rate = r["articles"] / r["seconds"]
+        rows.append(f"| {name} | {r['articles']:,} | {r['bytes'] / 1e6:.1f} | {r['workers']} | {r['seconds']:.1f} | "
+                    f"{rate:,.0f} | {rate / r['workers']:,.0f} | {r['bytes'] / 1e6 / r['seconds'] / r['workers']:.2f} | "
+                    f"{r['peak_rss_mb']:.0f} | {base / r['seconds']:.2f}x | {r['seconds'] / floor['seconds']:.0f}x |")
+    return rows
+
+
+HEADER = ("| corpus | articles | MB | workers | seconds | articles/s | articles/s per core | MB/s per core | "
+          "peak RSS MB | speed-up | time vs floor |\n|---|---|---|---|---|---|---|---|---|---|---|")
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m quotes.bench")
-    p.add_argument("--articles", type=int, default=5000, help="size of the synthetic corpus")
+    p.add_argument("--articles", type=int, default=100_000, help="size of the synthetic corpus")
     p.add_argument("--corpus", action="append", default=[], help="also measure a real corpus (directory or file)")
+    p.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     p.add_argument("--phase", choices=["floor", "build"], help=argparse.SUPPRESS)
     p.add_argument("source", nargs="?", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.phase:
-        print(json.dumps(run_phase(args.phase, args.source)))
+        print(json.dumps(run_phase(args.phase, args.source, args.workers)))
         return 0
-    print("| corpus | articles | MB | articles/s (1 core) | MB/s | peak RSS MB | floor articles/s | time vs floor |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(HEADER)
     with tempfile.TemporaryDirectory() as tmp:
-        corpus = Path(tmp) / "synthetic.jsonl"
-        write_corpus(corpus, args.articles)
-        print(report(f"synthetic ({args.articles})", measure(str(corpus))))
+        for size in sorted({args.articles // 10, args.articles}):
+            corpus = Path(tmp) / f"synthetic-{size}.jsonl"
+            write_corpus(corpus, size)
+            print("\n".join(rows_for(f"synthetic {size:,}", str(corpus), [1, 2])), flush=True)
     for source in args.corpus:
-        print(report(Path(source).name, measure(source)))
+        print("\n".join(rows_for(Path(source).name, source, [1, 2])), flush=True)
     return 0
 
 

@@ -107,6 +107,7 @@ class ArticleDetector:
         self.candidates: list[Candidate] = []
         self.rejections: list[Rejection] = []
         self.used_spans: set[int] = set()
+        self._starts: dict[int, int] = {}
         # Indexes built once per article: quote spans and every cue and trap match, by offset.
         self.span_opens = [s.open for s in seg.quotes]
         self.span_inner_starts = [s.inner_start for s in seg.quotes]
@@ -133,11 +134,15 @@ class ArticleDetector:
 
     def sentence_start(self, sentence: Sentence) -> int:
         """Skip a caption prefix (Chụp lại hình ảnh, ...) that is page furniture."""
-        for prefix in self.lex.caption_prefixes:
-            m = prefix.match(self.text, sentence.start, sentence.end)
+        start = self._starts.get(sentence.index)
+        if start is None:
+            m = self.lex.caption_prefixes.match(self.text, sentence.start, sentence.end)
+            start = sentence.start
             if m:
-                return m.end() + len(self.text[m.end():sentence.end]) - len(self.text[m.end():sentence.end].lstrip())
-        return sentence.start
+                rest = self.text[m.end():sentence.end]
+                start = m.end() + len(rest) - len(rest.lstrip())
+            self._starts[sentence.index] = start
+        return start
 
     # -- run -------------------------------------------------------------------
     def run(self) -> tuple[list[Candidate], list[Rejection]]:
@@ -531,6 +536,8 @@ class ArticleDetector:
     # -- 2. sources ------------------------------------------------------------
     def detect_sources(self, sentence: Sentence) -> None:
         start = self.sentence_start(sentence)
+        if self.lowered.find("theo", start, sentence.end) == -1:
+            return  # every source pattern needs "theo"
         lead = strip_edges(self.text[start:sentence.end], start)
         before = SOURCE_BEFORE.match(self.text, lead[1], sentence.end)
         if before:

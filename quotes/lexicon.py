@@ -124,8 +124,9 @@ class Lexicons:
     organisations: dict[str, str]  # fold_key(word) -> kind
     organisation_regex: PhraseMatcher
     groups: dict[str, str]
-    boilerplate_lines: tuple[regex.Pattern, ...]
-    caption_prefixes: tuple[regex.Pattern, ...]
+    boilerplate_lines: regex.Pattern  # one alternation; m.lastgroup names the pattern that matched
+    boilerplate_names: dict[str, str]  # group name -> the pattern as written in the lexicon
+    caption_prefixes: regex.Pattern
     credit_regex: regex.Pattern
 
 
@@ -140,9 +141,8 @@ def load() -> Lexicons:
     groups = {fold_key(r["word"]): r["kind"] for r in read_tsv("groups.tsv")}
     boiler = read_tsv("boilerplate.tsv")
 
-    def patterns(kind: str, anchored: bool) -> tuple[regex.Pattern, ...]:
-        wrap = (lambda p: rf"^\s*(?:{p})\s*$") if anchored else (lambda p: rf"^\s*(?:{p})")
-        return tuple(regex.compile(wrap(r["pattern"]), regex.IGNORECASE) for r in boiler if r["kind"] == kind)
+    lines = [r["pattern"] for r in boiler if r["kind"] == "line"]
+    prefixes = [r["pattern"] for r in boiler if r["kind"] == "caption_prefix"]
 
     credits = "|".join(r["pattern"] for r in boiler if r["kind"] == "credit")
     return Lexicons(
@@ -157,7 +157,9 @@ def load() -> Lexicons:
         organisations=organisations,
         organisation_regex=PhraseMatcher(organisations),
         groups=groups,
-        boilerplate_lines=patterns("line", anchored=True),
-        caption_prefixes=patterns("caption_prefix", anchored=False),
+        boilerplate_lines=regex.compile(
+            r"\s*(?:" + "|".join(f"(?P<b{i}>{p})" for i, p in enumerate(lines)) + r")\s*", regex.IGNORECASE),
+        boilerplate_names={f"b{i}": p for i, p in enumerate(lines)},
+        caption_prefixes=regex.compile(r"\s*(?:" + "|".join(prefixes) + ")", regex.IGNORECASE),
         credit_regex=regex.compile(rf"(?:{credits})\s*", regex.IGNORECASE),
     )

@@ -8,7 +8,6 @@ speaker, so the cue in front of it is not an attribution.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import cache, lru_cache
 
 import regex
@@ -106,7 +105,8 @@ def parse_mention(phrase: str, offset: int) -> Mention | None:
     parsed = _parse_cached(phrase)
     if parsed is None:
         return None
-    return replace(parsed, start=parsed.start + offset, end=parsed.end + offset)
+    return Mention(parsed.text, parsed.start + offset, parsed.end + offset, parsed.kind, parsed.name,
+                   parsed.title, parsed.gender, parsed.plural)
 
 
 @lru_cache(maxsize=1 << 16)

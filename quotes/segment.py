@@ -68,8 +68,9 @@ def split_paragraphs(text: str) -> list[Paragraph]:
         line = m.group(0)
         if not line.strip():
             continue
-        furniture = next((p.pattern for p in lex.boilerplate_lines if p.match(line)), None)
-        caption = any(p.match(line) for p in lex.caption_prefixes)
+        whole = lex.boilerplate_lines.fullmatch(line)
+        furniture = lex.boilerplate_names[whole.lastgroup] if whole else None
+        caption = bool(lex.caption_prefixes.match(line))
         paragraphs.append(Paragraph(len(paragraphs), m.start(), m.end(), furniture, caption))
     return paragraphs
 

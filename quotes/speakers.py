@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_right
+from itertools import islice
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -325,20 +326,12 @@ def _first_full_name(text: str, start: int, ends: list[int]) -> Mention | None:
 
 
 _BREAK = regex.compile(r"[,.;:()\"“”\n]")
+# A capitalised word that ends a capitalised run: the next word is lower case, or punctuation follows.
+_RUN_END = regex.compile(r"\p{Lu}[\p{L}\p{M}\p{N}&'’.-]*?(?=\.?(?:\s+[^\p{Lu}\s]|\s*[,.;:()\"“”\n]|\s*$))")
 
 
 def _name_run_ends(text: str, pos: int) -> list[int]:
-    """Ends of capitalised runs after a title, up to the first punctuation mark."""
-    ends: list[int] = []
-    start = pos
-    tokens = list(TOKEN.finditer(text, pos, min(len(text), pos + 160)))
-    for i, token in enumerate(tokens):
-        if _BREAK.search(text, start, token.start()) or len(ends) > 6:
-            break
-        capitalised = token.group(0)[0].isupper()
-        next_capitalised = i + 1 < len(tokens) and tokens[i + 1].group(0)[0].isupper() and not _BREAK.search(
-            text, token.end(), tokens[i + 1].start())
-        if capitalised and not next_capitalised:
-            ends.append(token.end())
-        start = token.end()
-    return ends
+    """Ends of capitalised runs after a title, up to the first punctuation mark (at most seven)."""
+    stop = _BREAK.search(text, pos, pos + 160)
+    end = stop.start() if stop else min(len(text), pos + 160)
+    return [m.end() for m in islice(_RUN_END.finditer(text, pos, end), 7)]
