@@ -13,32 +13,78 @@ Pass 2 streams every row once more, completes it, and writes it.
 from __future__ import annotations
 
 import heapq
+import json
+import os
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from quotes.normalise import fold_key
-from quotes.shards import SORT_KEYS, finished_shards
+from quotes.shards import ROW_GROUP, SHARD_TABLES, SORT_KEYS, finished_shards
 from quotes.speakers import speaker_id
 from quotes.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA, TableWriter
 from quotes.splits import split_of
 
-READ_BATCH = 1024
+READ_BATCH = ROW_GROUP
+FAN_IN = 16  # files merged at once; more shards than this are first merged into sorted runs
 
 
 def iter_rows(work: Path, table: str, columns: list[str] | None = None) -> Iterator[dict]:
     """All rows of one table across shards, in sorted order."""
-    streams = [_file_rows(work / f"{key}.{table}.parquet", columns) for key in finished_shards(work)]
+    return _merged(_runs(work, table), table, columns)
+
+
+def _merged(paths: list[Path], table: str, columns: list[str] | None = None) -> Iterator[dict]:
     keys = SORT_KEYS[table]
+    streams = [_file_rows(path, columns) for path in paths]
     return heapq.merge(*streams, key=lambda r: tuple(r[k] for k in keys))
 
 
 def _file_rows(path: Path, columns: list[str] | None) -> Iterator[dict]:
     for batch in pq.ParquetFile(path).iter_batches(batch_size=READ_BATCH, columns=columns):
         yield from batch.to_pylist()
+
+
+def _runs(work: Path, table: str) -> list[Path]:
+    """The sorted files of one table, at most FAN_IN of them: with more shards than that, groups
+    of FAN_IN are merged into sorted runs first (an external merge sort), so the final merge
+    never holds more than FAN_IN row groups at once, however large the corpus."""
+    runs_dir = work / "runs"
+    done = runs_dir / f"{table}.json"
+    if done.exists():
+        return [work / name for name in json.loads(done.read_text("utf-8"))]
+    paths = [work / f"{key}.{table}.parquet" for key in finished_shards(work)]
+    level = 0
+    while len(paths) > FAN_IN:
+        runs_dir.mkdir(exist_ok=True)
+        merged = []
+        for i in range(0, len(paths), FAN_IN):
+            out = runs_dir / f"{table}.{level}.{i // FAN_IN:06d}.parquet"
+            _write_run(paths[i:i + FAN_IN], table, out)
+            merged.append(out)
+        paths, level = merged, level + 1
+    runs_dir.mkdir(exist_ok=True)
+    done.write_text(json.dumps([p.relative_to(work).as_posix() for p in paths]), "utf-8")
+    return paths
+
+
+def _write_run(paths: list[Path], table: str, out: Path) -> None:
+    schema = SHARD_TABLES[table]
+    tmp = out.with_name(f".{out.name}.tmp")
+    with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+        rows: list[dict] = []
+        for row in _merged(paths, table):
+            rows.append(row)
+            if len(rows) >= ROW_GROUP:
+                writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+                rows = []
+        if rows:
+            writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+    os.replace(tmp, out)
 
 
 @dataclass

@@ -60,6 +60,14 @@ def process_batch(articles: list[Article]) -> BatchResult:
     return result
 
 
+# Small row groups: the merge holds one row group per open file, so memory stays small.
+ROW_GROUP = 256
+
+
+def write_sorted(table: pa.Table, path: Path) -> None:
+    pq.write_table(table, path, compression="zstd", row_group_size=ROW_GROUP)
+
+
 def shard_done(work: Path, key: str) -> bool:
     return (work / f"{key}.done").exists()
 
@@ -69,7 +77,7 @@ def write_shard(result: BatchResult, work: Path, key: str) -> dict[str, int]:
     for name, schema in SHARD_TABLES.items():
         rows = sorted(getattr(result, name), key=lambda r: tuple(r[k] for k in SORT_KEYS[name]))
         tmp = work / f".{key}.{name}.parquet.tmp"
-        pq.write_table(pa.Table.from_pylist(rows, schema=schema), tmp, compression="zstd")
+        write_sorted(pa.Table.from_pylist(rows, schema=schema), tmp)
         os.replace(tmp, work / f"{key}.{name}.parquet")
     (work / f"{key}.done").touch()
     return counts(result)

@@ -114,7 +114,7 @@ class TableWriter:
     temporary names and renamed into place when the writer closes without error. A table with
     no rows gets no row group at all: the Hugging Face loader fails on an empty one."""
 
-    BATCH = 10_000
+    BATCH = 2_000
 
     def __init__(self, out: Path, name: str, schema: pa.Schema, metadata: dict[str, str], split_files: bool = False):
         out.mkdir(parents=True, exist_ok=True)

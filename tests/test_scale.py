@@ -117,3 +117,12 @@ def test_ray_engine_equals_the_local_build(corpus, reference, tmp_path):
     finally:
         ray.shutdown()
     assert hashes(tmp_path) == hashes(reference)
+
+
+def test_many_shards_merge_through_sorted_runs(corpus, reference, tmp_path, monkeypatch):
+    """With more shards than the merge opens at once, runs are merged first: same bytes."""
+    import quotes.merge
+
+    monkeypatch.setattr(quotes.merge, "FAN_IN", 3)
+    build([str(corpus)], tmp_path, workers=1, batch_size=20)
+    assert hashes(tmp_path) == hashes(reference)
