@@ -26,8 +26,7 @@ from pathlib import Path
 from quotes import __version__
 from quotes.lexicon import lexicon_hash
 from quotes.merge import merge
-from quotes.read import read_articles, source_files
-from quotes.records import Article
+from quotes.read import RawRecord, read_raw, source_files
 from quotes.shards import run_shard, shard_counts, shard_done
 
 SCHEMA_VERSION = "2"
@@ -40,12 +39,21 @@ class BuildReport:
     resumed_shards: int = 0
     seconds: float = 0.0
 
+    @property
+    def ok(self) -> int:
+        return self.totals["status:ok"]
+
+    @property
+    def not_ok(self) -> dict[str, int]:
+        return {k.split(":", 1)[1]: v for k, v in sorted(self.totals.items()) if k.startswith("status:") and k != "status:ok" and v}
+
     def summary(self) -> str:
         t = self.totals
         types = ", ".join(f"{k} {t[k]}" for k in ("direct", "indirect", "mixed") if t[k])
-        skipped = f", {t['duplicates']} duplicate article ids skipped" if t["duplicates"] else ""
+        skipped = ", ".join(f"{v} {k}" for k, v in self.not_ok.items())
+        skipped = f" ({skipped} skipped)" if skipped else ""
         resumed = f", resumed {self.resumed_shards} finished shards" if self.resumed_shards else ""
-        return (f"{t['read']} articles read, {t['articles']} kept{skipped}; {t['quotes']} quotes ({types}); "
+        return (f"{t['read']} articles read, {self.ok} ok{skipped}; {t['quotes']} quotes ({types or 'none'}); "
                 f"{t['speakers']} speakers; {t['rejected']} rejected candidates{resumed}")
 
 
@@ -84,8 +92,8 @@ def prepare_work(work: Path, sources: list[str], batch_size: int) -> None:
     os.replace(tmp, path)
 
 
-def batches(articles: Iterable[Article], size: int) -> Iterator[tuple[str, list[Article]]]:
-    iterator = iter(articles)
+def batches(records: Iterable[RawRecord], size: int) -> Iterator[tuple[str, list[RawRecord]]]:
+    iterator = iter(records)
     for index in range(10**9):
         batch = list(islice(iterator, size))
         if not batch:
@@ -122,7 +130,7 @@ class Progress:
             self.stream.write("\n")
 
 
-def run_local(work: Path, jobs: Iterable[tuple[str, list[Article]]], workers: int, report: BuildReport,
+def run_local(work: Path, jobs: Iterable[tuple[str, list[RawRecord]]], workers: int, report: BuildReport,
               progress: Progress) -> None:
     """Run the shards of `jobs` on `workers` processes, at most 2 per worker in flight, so
     memory stays bounded whatever the input size."""
@@ -130,8 +138,8 @@ def run_local(work: Path, jobs: Iterable[tuple[str, list[Article]]], workers: in
     def finished(counts: dict[str, int], size: int) -> None:
         progress.update(counts, size)
 
-    def size_of(batch: list[Article]) -> int:
-        return sum(len(a.text) for a in batch)
+    def size_of(batch: list[RawRecord]) -> int:
+        return sum(r.size for r in batch)
 
     todo = _skip_done(work, jobs, report, finished)
     if workers <= 1:
@@ -150,12 +158,11 @@ def run_local(work: Path, jobs: Iterable[tuple[str, list[Article]]], workers: in
             finished(future.result(), pending.pop(future))
 
 
-def _skip_done(work: Path, jobs, report: BuildReport, finished) -> Iterator[tuple[str, list[Article]]]:
+def _skip_done(work: Path, jobs, report: BuildReport, finished) -> Iterator[tuple[str, list[RawRecord]]]:
     for key, batch in jobs:
-        report.totals["read"] += len(batch)
         if shard_done(work, key):
             report.resumed_shards += 1
-            finished(shard_counts(work, key), sum(len(a.text) for a in batch))
+            finished(shard_counts(work, key), sum(r.size for r in batch))
             continue
         yield key, batch
 
@@ -170,17 +177,14 @@ def build(sources: list[str], out: Path, workers: int | None = None, batch_size:
     if engine == "ray":
         from quotes.cluster import run_ray
 
-        report.totals["read"] = run_ray(sources, work, batch_size)
+        run_ray(sources, work, batch_size)
     else:
         total_bytes = sum(p.stat().st_size for p in source_files(sources))
         progress = Progress(total_bytes)
-        run_local(work, batches(read_articles(sources), batch_size), workers or default_workers(), report, progress)
+        run_local(work, batches(read_raw(sources), batch_size), workers or default_workers(), report, progress)
         progress.close()
     metadata = {**metadata_for(work), **(extra_metadata or {})}
-    totals = merge(work, out, metadata, split_by, split_files)
-    report.totals.update({k: v for k, v in totals.items() if k not in ("direct", "indirect", "mixed")})
-    for quote_type in ("direct", "indirect", "mixed"):
-        report.totals[quote_type] = totals.get(quote_type, 0)
+    report.totals = Counter(merge(work, out, metadata, split_by, split_files))
     shutil.rmtree(work, ignore_errors=True)
     report.seconds = time.monotonic() - started
     return report

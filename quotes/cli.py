@@ -17,6 +17,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     report = build(args.sources, Path(args.out), workers=args.workers, batch_size=args.batch_size,
                    split_by=args.split_by, engine=args.engine)
     print(f"built {args.out} in {report.seconds:.1f}s: {report.summary()}", file=sys.stderr)
+    if report.ok == 0:
+        print("quotes: error: no article could be read", file=sys.stderr)
+        return 1
+    if args.strict and report.not_ok:
+        print(f"quotes: error (--strict): articles not ok: {report.not_ok}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -71,6 +77,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--split-by", choices=["article", "speaker"], default="article",
                    help="assign train/dev/test by article, or keep articles sharing a person speaker together")
     b.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+    b.add_argument("--strict", action="store_true", help="exit 1 if any article is not ok (empty, undecodable, ...)")
     b.add_argument("--batch-size", type=int, default=500, help="articles per shard (default: 500)")
     b.add_argument("--engine", choices=["local", "ray"], default="local",
                    help="local processes, or Ray Data (pip install 'quotes[ray]'; connects to RAY_ADDRESS if set)")

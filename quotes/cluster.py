@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from quotes.read import InputError, make_article, source_files
+from quotes.read import InputError, RawRecord, source_files
 from quotes.shards import run_shard
 
 
@@ -25,21 +25,23 @@ class ShardTask:
         self.work = work
 
     def __call__(self, batch: pa.Table) -> pa.Table:
-        articles = [_article(row) for row in batch.to_pylist()]
+        records = [_record(row) for row in batch.to_pylist()]
         # The key names the batch by its content, so a retried task rewrites the same shard.
-        key = "r" + hashlib.sha256("\0".join(sorted(a.article_id for a in articles)).encode()).hexdigest()[:20]
-        counts = run_shard(articles, self.work, key)
+        key = "r" + hashlib.sha256("\0".join(sorted(r.article_id for r in records)).encode()).hexdigest()[:20]
+        counts = run_shard(records, self.work, key)
         return pa.table({"articles": [counts["articles"]], "quotes": [counts["quotes"]]})
 
 
-def _article(row: dict):
+def _record(row: dict) -> RawRecord:
+    """The same raw record a local reader makes, so the same worker code decodes it."""
     path = Path(row["path"])
     if "bytes" in row:  # a .txt file read whole
-        return make_article(path.stem, row["bytes"].decode("utf-8", errors="replace"), path.name)
+        return RawRecord(path.stem, row["bytes"], path.name)
     if row.get("id") is None:
         raise InputError(f"{path.name}: the Ray engine needs an 'id' in every record")
     extra = {k: row.get(k) for k in ("url", "outlet", "published")}
-    return make_article(row["id"], row["text"], path.name, row.get("title") or "", **extra)
+    title = row.get("title")
+    return RawRecord(str(row["id"]), row.get("text") or "", path.name, title if isinstance(title, str) else "", extra)
 
 
 def read_dataset(sources: list[str]):
@@ -57,7 +59,7 @@ def read_dataset(sources: list[str]):
 
 
 def run_ray(sources: list[str], work: Path, batch_size: int) -> int:
-    """Run every shard on Ray; return the number of articles read."""
+    """Run every shard on Ray; return the number of records read."""
     import ray
 
     if not ray.is_initialized():

@@ -89,29 +89,56 @@ def _write_run(paths: list[Path], table: str, out: Path) -> None:
 
 @dataclass
 class Corpus:
-    """What pass 1 learns about the whole corpus."""
+    """What pass 1 learns about the whole corpus (everything here grows with the number of
+    duplicates, repeated quotes and speakers, not with the number of articles)."""
 
-    duplicates: int = 0
-    dropped: set[tuple[str, str]] = field(default_factory=set)  # (article_id, article_sha) not kept
+    kept_sha: dict[str, str] = field(default_factory=dict)  # id given twice -> text hash of the copy kept
+    same_text_as: dict[str, str] = field(default_factory=dict)  # article id -> earlier id with the same text
+    occurrences: dict[str, int] = field(default_factory=dict)  # quote_cluster -> count, when above 1
     speaker_join: dict[str, str] = field(default_factory=dict)  # speaker_id -> joined speaker_id
     groups: dict[str, str] = field(default_factory=dict)  # article_id -> split group (speaker mode)
+
+    def dropped(self, article_id: str, sha: str) -> bool:
+        """Rows of this copy of the article are not in the dataset (a duplicate)."""
+        kept = self.kept_sha.get(article_id)
+        return (kept is not None and kept != sha) or article_id in self.same_text_as
+
+
+def _groups_by(rows: Iterator[dict], key: str) -> Iterator[list[dict]]:
+    group: list[dict] = []
+    for row in rows:
+        if group and row[key] != group[0][key]:
+            yield group
+            group = []
+        group.append(row)
+    if group:
+        yield group
+
+
+def _kept_copy(copies: list[dict]) -> dict:
+    """Of the copies of one id (sorted by text hash), the first that was read fine."""
+    return next((c for c in copies if c["status"] == "ok"), copies[0])
 
 
 def survey(work: Path, split_by: str) -> Corpus:
     corpus = Corpus()
-    kept = None  # (article_id, article_sha) of the copy kept: the one with the smallest text hash
-    for row in iter_rows(work, "articles", ["article_id", "article_sha"]):
-        if kept and row["article_id"] == kept[0]:
-            corpus.duplicates += 1
-            if row["article_sha"] != kept[1]:  # a different text under the same id: drop its rows
-                corpus.dropped.add((row["article_id"], row["article_sha"]))
-            continue
-        kept = (row["article_id"], row["article_sha"])
+    for copies in _groups_by(iter_rows(work, "articles", ["article_id", "article_sha", "status"]), "article_id"):
+        if len(copies) > 1:
+            corpus.kept_sha[copies[0]["article_id"]] = _kept_copy(copies)["article_sha"]
+    for same in _groups_by(iter_rows(work, "texts"), "article_sha"):
+        kept = [r for r in same if not corpus.dropped(r["article_id"], r["article_sha"])]
+        for row in kept[1:]:
+            if row["article_id"] != kept[0]["article_id"]:
+                corpus.same_text_as[row["article_id"]] = kept[0]["article_id"]
+    for cluster in _groups_by(iter_rows(work, "clusters"), "quote_cluster"):
+        count = sum(1 for r in cluster if not corpus.dropped(r["article_id"], r["article_sha"]))
+        if count > 1:
+            corpus.occurrences[cluster[0]["quote_cluster"]] = count
     columns = ["article_id", "article_sha", "start", "end", "quote_id", "speaker", "speaker_id", "speaker_type"]
     full_names: dict[str, set[str]] = defaultdict(set)
     surnames: dict[str, str] = {}
     for row in iter_rows(work, "quotes", columns):
-        if row["speaker_type"] != "person" or not row["speaker"]:
+        if row["speaker_type"] != "person" or not row["speaker"] or corpus.dropped(row["article_id"], row["article_sha"]):
             continue
         words = row["speaker"].split()
         if len(words) >= 2:
@@ -172,16 +199,18 @@ def merge(work: Path, out: Path, metadata: dict[str, str], split_by: str = "arti
     def split(article_id: str) -> str:
         return split_of(corpus.groups.get(article_id, article_id))
 
-    totals: Counter = Counter(duplicates=corpus.duplicates)
+    totals: Counter = Counter()
     with TableWriter(out, "articles", ARTICLES_SCHEMA, metadata, split_files) as writer:
-        for row in kept_rows(work, "articles", corpus):
+        for row in article_rows(work, corpus):
             row["split"] = split(row["article_id"])
             writer.add(row)
-            totals["articles"] += 1
+            totals["read"] += 1
+            totals[f"status:{row['status']}"] += 1
     speakers: dict[str, SpeakerStats] = defaultdict(SpeakerStats)
     with TableWriter(out, "quotes", QUOTES_SCHEMA, metadata, split_files) as writer:
         for row in kept_rows(work, "quotes", corpus):
             row["speaker_id"] = corpus.speaker_join.get(row["speaker_id"], row["speaker_id"])
+            row["occurrences"] = corpus.occurrences.get(row["quote_cluster"], 1)
             row["split"] = split(row["article_id"])
             writer.add(row)
             totals["quotes"] += 1
@@ -199,15 +228,31 @@ def merge(work: Path, out: Path, metadata: dict[str, str], split_by: str = "arti
     return dict(totals)
 
 
+def article_rows(work: Path, corpus: Corpus) -> Iterator[dict]:
+    """Every article read, once per copy: the kept copy as read, the others marked duplicate
+    (with their text left out: the kept copy has it)."""
+    for copies in _groups_by(iter_rows(work, "articles"), "article_id"):
+        kept = _kept_copy(copies)
+        kept_text = kept["text"]
+        for row in copies:
+            row.pop("article_sha")
+            if row is not kept:
+                other = " with another text" if row["text"] != kept_text else ""
+                row.update(text="", status="duplicate", status_reason=f"the same id again{other}")
+            elif row["article_id"] in corpus.same_text_as:
+                row.update(text="", status="duplicate", status_reason=f"same text as article {corpus.same_text_as[row['article_id']]}")
+            yield row
+
+
 def kept_rows(work: Path, table: str, corpus: Corpus) -> Iterator[dict]:
-    """The rows of one copy of each article: rows of a dropped copy are skipped, and so are the
-    repeats of an article given twice with the same text (they sort next to each other)."""
-    keys = ("article_id",) if table == "articles" else SORT_KEYS[table]
+    """The quotes (or rejected candidates) of the copy of each article that is kept; an article
+    given twice with the same text has its rows twice, sorted next to each other: skip repeats."""
+    keys = SORT_KEYS[table]
     previous = None
     for row in iter_rows(work, table):
         key = tuple(row[k] for k in keys)
         sha = row.pop("article_sha")
-        if key == previous or (row["article_id"], sha) in corpus.dropped:
+        if key == previous or corpus.dropped(row["article_id"], sha):
             continue
         previous = key
         yield row

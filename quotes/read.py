@@ -1,17 +1,24 @@
-"""Readers: every input format becomes a stream of normalised Article records.
+"""Stage 0: read. Every input becomes a stream of raw records, then (in the worker) an Article.
 
 Formats: a directory of .txt files (first non-empty line is the headline, the whole file is
-the article text, so headline quotes have offsets too), a single .txt, .jsonl / .jsonl.gz
-(one object per line: id, text, optional title, url, outlet, published), .parquet and .csv
-with the same columns.
+the article text, so headline quotes have offsets too), a single .txt, .jsonl, .jsonl.gz or
+.jsonl.zst (one object per line: id, text, optional title, url, outlet, published), .parquet
+and .csv with the same columns.
+
+Bad input never stops a build: a record that cannot be read (a malformed JSON line, a record
+without text, a file in an unknown encoding) still becomes an article, with a `status` and a
+`status_reason` that names the file and line, and no quotes. Only a source that cannot be
+opened at all (a wrong path, an unknown format) is an InputError.
 """
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
@@ -22,10 +29,29 @@ from quotes.normalise import normalise
 from quotes.records import Article
 
 OPTIONAL_FIELDS = ("url", "outlet", "published")
+MAX_CHARS = 5_000_000  # longer articles are kept with status too_large and not extracted
 
 
 class InputError(ValueError):
-    """An input that cannot be read at all (unknown format, missing columns)."""
+    """A source that cannot be read at all (missing, unknown format, no text column)."""
+
+
+@dataclass
+class RawRecord:
+    """What a reader yields: cheap to make, so the main process only reads; workers decode,
+    normalise and extract."""
+
+    article_id: str
+    content: str | bytes  # bytes for .txt files, decoded by `decode_bytes` in the worker
+    source: str
+    title: str | None = None  # None: the first non-empty line of the text is the headline
+    extra: dict = field(default_factory=dict)
+    status: str = "ok"
+    status_reason: str = ""
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
 
 
 def source_files(paths: list[str | Path]) -> list[Path]:
@@ -43,10 +69,15 @@ def source_files(paths: list[str | Path]) -> list[Path]:
     return files
 
 
-def read_articles(paths: list[str | Path]) -> Iterator[Article]:
-    """Stream the articles of every source, one at a time."""
+def read_raw(paths: list[str | Path]) -> Iterator[RawRecord]:
     for path in source_files(paths):
         yield from READERS[_format(path)](path)
+
+
+def read_articles(paths: list[str | Path]) -> Iterator[Article]:
+    """Stream the articles of every source, one at a time."""
+    for record in read_raw(paths):
+        yield to_article(record)
 
 
 def _format(path: Path) -> str | None:
@@ -56,6 +87,29 @@ def _format(path: Path) -> str | None:
         if name.endswith(suffix):
             return fmt
     return None
+
+
+# -- from a raw record to an Article ----------------------------------------------------------
+
+def to_article(record: RawRecord) -> Article:
+    status, reason = record.status, record.status_reason
+    content = record.content
+    steps: list[str] = []
+    if isinstance(content, bytes):
+        content, encoding, problem = decode_bytes(content)
+        if problem:
+            status, reason = "undecodable", f"{record.source}: {problem}"
+        elif encoding != "utf-8":
+            steps.append(f"decoded_{encoding.replace('-', '_')}")
+    if status == "ok" and len(content) > MAX_CHARS:
+        status, reason = "too_large", f"{len(content):,} characters (the limit is {MAX_CHARS:,})"
+        content = ""
+    article = make_article(record.article_id, content, record.source, record.title, **record.extra)
+    article.normalise_steps = steps + article.normalise_steps
+    if status == "ok" and not article.text.strip():
+        status, reason = "empty", "no text after normalisation"
+    article.status, article.status_reason = status, reason
+    return article
 
 
 def make_article(article_id: str, text: str, source: str, title: str | None = None, **extra) -> Article:
@@ -68,56 +122,116 @@ def make_article(article_id: str, text: str, source: str, title: str | None = No
     return Article(str(article_id), normalised, title, source, normalise_steps=steps, **fields)
 
 
-def read_txt(path: Path) -> Iterator[Article]:
-    text = path.read_bytes().decode("utf-8", errors="replace")
-    yield make_article(path.stem, text, path.name)
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Letters that Windows-1258 text decodes to and that only Vietnamese uses together.
+VIETNAMESE_MARKERS = set("ăâđêôơưĂÂĐÊÔƠƯ")
+
+
+def decode_bytes(data: bytes) -> tuple[str, str, str]:
+    """Text, the encoding used, and a problem ("" when decoded). UTF-8 (with or without BOM),
+    UTF-16/32 by BOM or by their zero bytes, and Windows-1258 when it yields Vietnamese letters;
+    anything else (VNI or TCVN3 font encodings, binary) is reported, not guessed."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding.replace("-sig", ""), ""
+            except UnicodeDecodeError as error:
+                return "", encoding, f"starts with a {encoding} byte-order mark but is not {encoding} ({error.reason})"
+    try:
+        return data.decode("utf-8"), "utf-8", ""
+    except UnicodeDecodeError:
+        pass
+    if data[:400].count(b"\0") > len(data[:400]) // 4:
+        for encoding in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if sum(ch.isalpha() for ch in text[:200]) > len(text[:200]) // 2:
+                return text, encoding, ""
+    text = data.decode("cp1258", errors="replace")
+    if "\ufffd" not in text and sum(ch in VIETNAMESE_MARKERS for ch in text) >= 3:
+        return text, "cp1258", ""
+    return "", "unknown", "not UTF-8, UTF-16 or Windows-1258: a legacy font encoding (VNI, TCVN3) or binary data"
+
+
+# -- readers ---------------------------------------------------------------------------------
+
+def read_txt(path: Path) -> Iterator[RawRecord]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        yield RawRecord(path.stem, "", path.name, status="unreadable", status_reason=f"{path.name}: {error.strerror}")
+        return
+    yield RawRecord(path.stem, data, path.name)
 
 
 def _open_text(path: Path):
+    """A text stream with the file's encoding found from its byte-order mark (UTF-8 by default)."""
     name = path.name.lower()
     if name.endswith(".gz"):
-        return gzip.open(path, "rt", encoding="utf-8", errors="replace")
-    if name.endswith(".zst"):  # pyarrow's zstd codec: no extra dependency
-        return io.TextIOWrapper(pa.input_stream(str(path), compression="zstd"), encoding="utf-8", errors="replace")
-    return open(path, encoding="utf-8", errors="replace")
+        raw = gzip.open(path, "rb")
+    elif name.endswith(".zst"):  # pyarrow's zstd codec: no extra dependency
+        raw = pa.input_stream(str(path), compression="zstd")
+    else:
+        raw = open(path, "rb")
+    buffered = io.BufferedReader(raw) if not isinstance(raw, io.BufferedReader) else raw
+    head = buffered.peek(4)[:4]
+    encoding = next((enc for bom, enc in BOMS if head.startswith(bom)), "utf-8")
+    return io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline=None)
 
 
-def read_jsonl(path: Path) -> Iterator[Article]:
+def read_jsonl(path: Path) -> Iterator[RawRecord]:
     with _open_text(path) as lines:
         for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
-            record = json.loads(line)
-            yield _from_record(record, path.name, number)
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                yield _bad(path, number, f"line {number}: malformed JSON ({error.msg} at column {error.colno})")
+                continue
+            yield _from_record(record, path, number)
 
 
-def _from_record(record: dict, source: str, number: int) -> Article:
-    if "text" not in record:
-        raise InputError(f"{source}:{number}: record has no 'text'")
+def _bad(path: Path, number: int, reason: str) -> RawRecord:
+    return RawRecord(f"{path.stem}-{number}", "", path.name, "", status="malformed", status_reason=f"{path.name}: {reason}")
+
+
+def _from_record(record, path: Path, number: int) -> RawRecord:
+    if not isinstance(record, dict):
+        return _bad(path, number, f"line {number}: not a JSON object")
     article_id = record.get("id", record.get("article_id"))
-    if article_id is None:
-        article_id = f"{Path(source).stem}-{number}"
+    if article_id is None or str(article_id).strip() == "":
+        article_id = f"{path.stem}-{number}"
+    text = record.get("text")
     extra = {k: record.get(k) for k in OPTIONAL_FIELDS}
-    return make_article(article_id, record["text"], source, record.get("title") or "", **extra)
+    title = record.get("title")
+    title = title if isinstance(title, str) else ""
+    if not isinstance(text, str):
+        problem = "has no 'text'" if text is None else "'text' is not a string"
+        return RawRecord(str(article_id), "", path.name, title, extra, "malformed", f"{path.name}: line {number}: {problem}")
+    return RawRecord(str(article_id), text, path.name, title, extra)
 
 
-def _read_batches(batches, names: list[str], path: Path) -> Iterator[Article]:
-    """Record batches to articles, one batch in memory at a time."""
+def _read_batches(batches, names: list[str], path: Path) -> Iterator[RawRecord]:
+    """Record batches to raw records, one batch in memory at a time."""
     if "text" not in names:
         raise InputError(f"{path}: no 'text' column")
     number = 0
     for batch in batches:
         for record in batch.to_pylist():
             number += 1
-            yield _from_record(record, path.name, number)
+            yield _from_record(record, path, number)
 
 
-def read_parquet(path: Path) -> Iterator[Article]:
+def read_parquet(path: Path) -> Iterator[RawRecord]:
     file = pq.ParquetFile(path)
     yield from _read_batches(file.iter_batches(batch_size=1000), file.schema_arrow.names, path)
 
 
-def read_csv(path: Path) -> Iterator[Article]:
+def read_csv(path: Path) -> Iterator[RawRecord]:
     options = pacsv.ConvertOptions(strings_can_be_null=False, column_types={"id": pa.string()})
     reader = pacsv.open_csv(path, convert_options=options)
     yield from _read_batches(reader, reader.schema.names, path)

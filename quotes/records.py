@@ -15,6 +15,8 @@ class Article:
     outlet: str = ""
     published: str = ""
     normalise_steps: list[str] = field(default_factory=list)
+    status: str = "ok"  # ok, empty, undecodable, too_large, malformed, unreadable, duplicate
+    status_reason: str = ""
 
 
 @dataclass

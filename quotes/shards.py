@@ -18,22 +18,39 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from quotes.normalise import fold_key
 from quotes.pipeline import extract_article
+from quotes.read import RawRecord, to_article
 from quotes.records import Article
 from quotes.write import (ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, article_row, quote_row, rejection_row)
 
 # In shards every row carries its article's text hash, so the merge can keep one copy of an
 # article given twice (same id) and drop the other copy's quotes with it.
 ARTICLE_SHA = pa.field("article_sha", pa.string(), nullable=False)
+
+
+def _without(schema: pa.Schema, *names: str) -> pa.Schema:
+    for name in names:
+        schema = schema.remove(schema.get_field_index(name))
+    return schema
+
+
 SHARD_TABLES = {
-    "articles": ARTICLES_SCHEMA.remove(ARTICLES_SCHEMA.get_field_index("split")).append(ARTICLE_SHA),
-    "quotes": QUOTES_SCHEMA.remove(QUOTES_SCHEMA.get_field_index("split")).append(ARTICLE_SHA),
+    "articles": _without(ARTICLES_SCHEMA, "split").append(ARTICLE_SHA),
+    "quotes": _without(QUOTES_SCHEMA, "split", "occurrences").append(ARTICLE_SHA),
     "rejected": REJECTED_SCHEMA.append(ARTICLE_SHA),
+    # Sorted by text hash: the merge finds the same text under two ids without holding every hash.
+    "texts": pa.schema([ARTICLE_SHA, pa.field("article_id", pa.string(), nullable=False)]),
+    # Sorted by cluster: the merge counts repeated quotes without holding every quote.
+    "clusters": pa.schema([pa.field("quote_cluster", pa.string(), nullable=False),
+                           pa.field("article_id", pa.string(), nullable=False), ARTICLE_SHA]),
 }
 SORT_KEYS = {
     "articles": ("article_id", "article_sha"),
     "quotes": ("article_id", "article_sha", "start", "end", "quote_id"),
     "rejected": ("article_id", "article_sha", "start", "end", "reason"),
+    "texts": ("article_sha", "article_id"),
+    "clusters": ("quote_cluster", "article_id", "article_sha"),
 }
 
 
@@ -42,20 +59,34 @@ class BatchResult:
     articles: list[dict] = field(default_factory=list)
     quotes: list[dict] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
+    texts: list[dict] = field(default_factory=list)
+    clusters: list[dict] = field(default_factory=list)
 
 
 def text_sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def process_batch(articles: list[Article]) -> BatchResult:
-    """A pure function of a batch of articles: the unit every executor runs."""
+def quote_cluster(quote: str) -> str:
+    return "c_" + hashlib.sha1(fold_key(quote).encode()).hexdigest()[:16]
+
+
+def process_batch(records: list[RawRecord | Article]) -> BatchResult:
+    """A pure function of a batch of records: the unit every executor runs. Decoding and
+    normalising happen here, in the worker; an article that is not ok gets no quotes."""
     result = BatchResult()
-    for article in articles:
-        quotes, rejections = extract_article(article)
+    for record in records:
+        article = to_article(record) if isinstance(record, RawRecord) else record
         sha = {"article_sha": text_sha(article.text)}
         result.articles.append({**article_row(article), **sha})
-        result.quotes += [{**quote_row(q), **sha} for q in quotes]
+        if article.status != "ok":
+            continue
+        result.texts.append({**sha, "article_id": article.article_id})
+        quotes, rejections = extract_article(article)
+        for q in quotes:
+            row = {**quote_row(q), **sha, "quote_cluster": quote_cluster(q.quote)}
+            result.quotes.append(row)
+            result.clusters.append({"quote_cluster": row["quote_cluster"], "article_id": q.article_id, **sha})
         result.rejected += [{**rejection_row(r), **sha} for r in rejections]
     return result
 
@@ -104,6 +135,6 @@ def finished_shards(work: Path) -> list[str]:
     return sorted(p.name[:-len(".done")] for p in work.glob("*.done"))
 
 
-def run_shard(articles: list[Article], work: str, key: str) -> dict[str, int]:
+def run_shard(records: list[RawRecord], work: str, key: str) -> dict[str, int]:
     """Process and write one shard (what a worker process runs)."""
-    return write_shard(process_batch(articles), Path(work), key)
+    return write_shard(process_batch(records), Path(work), key)

@@ -41,6 +41,8 @@ QUOTES_SCHEMA = pa.schema([
     col("confidence", pa.float32(), "The rule's confidence minus penalties for weaker links and broken quote marks", False),
     col("flags", pa.list_(pa.string()), "mismatched_marks, unclosed, nested, caption, headline, shared_subject", False),
     col("parent_quote_id", pa.string(), "The enclosing quote, for a quote inside another quote"),
+    col("quote_cluster", pa.string(), "The same quote text (case, tone placement and spacing aside) in any article has the same cluster id", False),
+    col("occurrences", pa.int32(), "How many quotes in the dataset share this quote_cluster", False),
     col("split", pa.string(), "train, dev or test, assigned by article (never two splits for one article)", False),
 ])
 
@@ -53,6 +55,8 @@ ARTICLES_SCHEMA = pa.schema([
     col("outlet", pa.string(), "Outlet, when the input gives one", False),
     col("published", pa.string(), "Publication date as given by the input", False),
     col("normalise_steps", pa.list_(pa.string()), "The normalisation fixes that changed the text", False),
+    col("status", pa.string(), "ok, or why the article has no quotes: empty, undecodable, too_large, malformed, unreadable, duplicate", False),
+    col("status_reason", pa.string(), "What was wrong, naming the file and line where there is one", False),
     col("split", pa.string(), "train, dev or test", False),
 ])
 
@@ -94,7 +98,8 @@ def quote_row(q: Quote) -> dict:
 
 def article_row(a: Article) -> dict:
     return {"article_id": a.article_id, "title": a.title, "text": a.text, "source": a.source, "url": a.url,
-            "outlet": a.outlet, "published": a.published, "normalise_steps": a.normalise_steps}
+            "outlet": a.outlet, "published": a.published, "normalise_steps": a.normalise_steps,
+            "status": a.status, "status_reason": a.status_reason}
 
 
 def rejection_row(r: Rejection) -> dict:
@@ -172,10 +177,25 @@ def csv_schema(schema: pa.Schema) -> pa.Schema:
     return pa.schema(fields, metadata=schema.metadata)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str | None) -> str | None:
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe (CSV only)."""
+    return "'" + value if value and value.startswith(FORMULA_START) else value
+
+
 def csv_table(table: pa.Table) -> pa.Table:
-    """List columns joined with | for CSV."""
+    """For CSV: list columns joined with |, and cells that start like a formula neutralised."""
     for i, field in enumerate(table.schema):
         if pa.types.is_list(field.type):
-            joined = pa.array(["|".join(v) for v in table.column(i).to_pylist()], pa.string())
-            table = table.set_column(i, pa.field(field.name, pa.string(), field.nullable, field.metadata), joined)
+            values = ["|".join(v) for v in table.column(i).to_pylist()]
+        elif pa.types.is_string(field.type):
+            values = table.column(i).to_pylist()
+            if not any(v and v.startswith(FORMULA_START) for v in values):
+                continue
+        else:
+            continue
+        column = pa.array([neutralise(v) for v in values], pa.string())
+        table = table.set_column(i, pa.field(field.name, pa.string(), field.nullable, field.metadata), column)
     return table

@@ -44,7 +44,7 @@ def reference(corpus, tmp_path_factory):
 @pytest.mark.parametrize("workers,batch_size", [(2, 37), (2, 300), (1, 50)])
 def test_output_does_not_depend_on_workers_or_batches(corpus, reference, tmp_path, workers, batch_size):
     report = build([str(corpus)], tmp_path, workers=workers, batch_size=batch_size)
-    assert report.totals["articles"] == 300
+    assert report.ok == 300
     assert hashes(tmp_path) == hashes(reference)
     assert not (tmp_path / ".work").exists()
 
@@ -69,9 +69,11 @@ def test_duplicate_article_ids_are_kept_once(tmp_path):
     source = tmp_path / "dup.jsonl"
     source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), "utf-8")
     report = build([str(source)], tmp_path / "out", workers=1, batch_size=1)
-    assert report.totals["read"] == 3 and report.totals["articles"] == 2 and report.totals["duplicates"] == 1
+    assert report.totals["read"] == 3 and report.ok == 2 and report.not_ok == {"duplicate": 1}
     quotes = pq.read_table(tmp_path / "out" / "quotes.parquet").to_pylist()
     assert [q["article_id"] for q in quotes] == ["a1", "a2"]
+    articles = pq.read_table(tmp_path / "out" / "articles.parquet").to_pylist()
+    assert [(a["article_id"], a["status"]) for a in articles] == [("a1", "ok"), ("a1", "duplicate"), ("a2", "ok")]
 
 
 def test_a_build_killed_with_sigkill_resumes_without_loss_or_duplicates(tmp_path, reference, corpus):
