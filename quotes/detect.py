@@ -13,7 +13,7 @@ Every candidate that fails a guard clause becomes a Rejection with the reason.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -23,7 +23,7 @@ from quotes.lexicon import WORD_END, WORD_START, Cue, alternation, load, read_ts
 from quotes.mentions import TOKEN, parse_mention, strip_edges
 from quotes.normalise import fold_key
 from quotes.records import Mention, Rejection
-from quotes.segment import QuoteSpan, Segmented, Sentence
+from quotes.segment import QuoteSpan, Segmented, Sentence, pair_quote_marks
 
 SEPARATOR = regex.compile(r"\s*[,;:–—]\s*|\s+-\s+|\s*-\s+|\s+-(?=\S)")
 END_PUNCT = ".,;:!?…"
@@ -108,6 +108,8 @@ class ArticleDetector:
         self.rejections: list[Rejection] = []
         self.used_spans: set[int] = set()
         self._starts: dict[int, int] = {}
+        self.taken: list[tuple[int, int]] = []  # spans of the quotes found, sorted
+        self.by_end: list[tuple[int, int]] = []  # (end, index into candidates), sorted
         # Indexes built once per article: quote spans and every cue and trap match, by offset.
         self.span_opens = [s.open for s in seg.quotes]
         self.span_inner_starts = [s.inner_start for s in seg.quotes]
@@ -157,6 +159,8 @@ class ArticleDetector:
         for sentence in self.seg.sentences:
             if not self.paragraph(sentence).furniture and not self.lex.credit_regex.match(self.text, sentence.start):
                 self.leftover_spans(sentence)
+        for candidate in [c for c in self.candidates if "nested" in c.flags and c.quote_type == "direct"]:
+            self.nested_quotes(candidate)
         self.candidates.sort(key=lambda c: (c.start, c.end))
         return self.candidates, self.rejections
 
@@ -499,7 +503,7 @@ class ArticleDetector:
         if quote_type == "indirect" and words < MIN_INDIRECT_WORDS:
             self.reject(start, end, "content_too_short", rule)
             return None
-        if any(c.start < end and start < c.end for c in self.candidates):
+        if self.covered(start, end):
             self.reject(start, end, "overlaps_earlier_quote", rule)
             return None
         flags = sorted({f for s in spans for f in s.flags})
@@ -516,6 +520,8 @@ class ArticleDetector:
                 candidate.flags.append("shared_subject")
         self.used_spans.update(id(s) for s in spans)
         self.candidates.append(candidate)
+        insort(self.taken, (start, end))
+        insort(self.by_end, (end, len(self.candidates) - 1))
         return candidate
 
     def classify(self, start: int, end: int, spans: list[QuoteSpan]) -> tuple[str, int, int]:
@@ -591,7 +597,10 @@ class ArticleDetector:
         return mention
 
     def covered(self, start: int, end: int) -> bool:
-        return any(c.start < end and start < c.end for c in self.candidates)
+        """Does [start, end) overlap a quote already found? Quotes never overlap each other, so
+        in start order only the neighbours of the insertion point can."""
+        i = bisect_left(self.taken, (start, -1))
+        return (i < len(self.taken) and self.taken[i][0] < end) or (i > 0 and self.taken[i - 1][1] > start)
 
     def emit_source(self, sentence, start, end, rule, m, mention) -> None:
         cue = CueMatch(m.start("theo"), m.end("theo"), Cue("theo", "theo", "source", "clause"), mention)
@@ -695,6 +704,35 @@ class ArticleDetector:
         cue_start = self.text.index(manner, manner_start)
         return self.emit_colon(sentence, span, probe.subject, manner, cue_start)
 
+    def nested_quotes(self, outer: Candidate) -> None:
+        """A quotation inside a quotation, introduced there by its own speaker and colon
+        (`"Ông ấy bảo tôi: 'Cứ làm đi'"`): a quote of its own, whose parent is the outer one."""
+        for span in pair_quote_marks(self.text, outer.start, outer.end):
+            head = self.text[outer.start:span.open]
+            m = BEFORE_COLON.search(head)
+            if not m:
+                continue
+            phrase_start = outer.start + m.start(1)
+            words = list(TOKEN.finditer(m.group(1)))
+            for k in range(min(len(words), 8), 0, -1):
+                mention = parse_mention(m.group(1)[: words[k - 1].end()], phrase_start)
+                manner = m.group(1)[words[k - 1].end():].strip()
+                if mention and len(manner.split()) <= 4:
+                    lemma = self.lex.cues.get(fold_key(manner))
+                    child = Candidate(span.inner_start, span.inner_end, "direct", "nested_quote", outer.sentence, mention,
+                                      cue=manner or ":", cue_lemma=lemma.lemma if lemma else None,
+                                      flags=sorted(set(span.flags) | {"nested"}), spans=[span])
+                    self.candidates.append(child)
+                    break
+
+    def last_attributed_before(self, pos: int) -> Candidate | None:
+        """The quote with a speaker that ends last before pos."""
+        i = bisect_right(self.by_end, (pos, len(self.candidates)))
+        for end, index in reversed(self.by_end[max(0, i - 50):i]):
+            if self.candidates[index].mention:
+                return self.candidates[index]
+        return None
+
     def after_introduction(self, sentence: Sentence, span: QuoteSpan) -> bool:
         """`Ông X - thuyền trưởng tàu Y, cũng đang thấp thỏm. "Q"`: a quotation right after a
         sentence that introduces a person by title or honorific and name is theirs."""
@@ -717,8 +755,7 @@ class ArticleDetector:
         trail = self.text[span.outer_end:sentence.end].strip(" " + END_PUNCT)
         if lead or trail or len(TOKEN.findall(self.text[span.inner_start:span.inner_end])) <= SCARE_QUOTE_WORDS:
             return False
-        previous = [c for c in self.candidates if c.end <= span.open and c.mention]
-        last = max(previous, key=lambda c: c.end) if previous else None
+        last = self.last_attributed_before(span.open)
         if not last or sentence.paragraph - last.sentence.paragraph > 1 or last.sentence.index < sentence.index - 2:
             return self.after_introduction(sentence, span)
         since = max(last.end, last.cue_end or 0, last.mention.end if last.mention else 0)

@@ -58,7 +58,7 @@ def _honorific_regex() -> PhraseMatcher:
 TIME_EXPRESSION = regex.compile(
     WORD_START
     + r"(?:(?:vào |trong )?(?:sáng|chiều|tối|trưa|đêm|hôm|ngày|tuần|tháng|năm)"
-    r"(?: nay| qua| trước| sau| này| kia| thứ \p{L}+| \d{1,2}(?:[/-]\d{1,2}){0,2})+"
+    r"(?: nay| qua| trước| sau| này| kia| đó| ấy| thứ \p{L}+| \d{1,2}(?:[/-]\d{1,2}){0,2})+"
     r"(?:\s*\([^)]{1,30}\))?|\(giờ địa phương\))"
     + WORD_END,
     regex.IGNORECASE,
@@ -70,7 +70,7 @@ PARENTHESIS = regex.compile(r"\s*\([^()]{0,120}\)")
 @cache
 def _edge_patterns() -> tuple[regex.Pattern, tuple[regex.Pattern, ...]]:
     mods = _modifiers()
-    lead = regex.compile(rf"\s*(?:{mods['connector'].pattern})\s*,?\s*", regex.IGNORECASE)
+    lead = regex.compile(rf"\s*(?:{mods['connector'].pattern}|{TIME_EXPRESSION.pattern})\s*,?\s*", regex.IGNORECASE)
     # Searched backwards from the end (REVERSE), so a miss costs one attempt, not one per character.
     trails = tuple(regex.compile(rf"\s*(?:{p.pattern})\s*$", regex.IGNORECASE | regex.REVERSE)
                    for p in (mods["adverb"], TIME_EXPRESSION))
@@ -123,7 +123,7 @@ def _parse(phrase: str, offset: int) -> Mention | None:
     statement = STATEMENT_OF.match(phrase)
     if statement:  # "một tuyên bố của Tổng thống Pháp cho biết": the speaker is the author
         return _parse(phrase[statement.end():], offset + statement.end())
-    for parser in (_pronoun, _description, _organisation, _group_or_unnamed, _person):
+    for parser in (_pronoun, _kin, _description, _organisation, _group_or_unnamed, _person):
         mention = parser(phrase, offset)
         if mention:
             return mention
@@ -146,6 +146,18 @@ def _pronoun(phrase: str, offset: int) -> Mention | None:
         return None
     gender, number = info
     return _mention(phrase, offset, "pronoun", gender=gender, plural=number == "pl")
+
+
+KIN_OWNER = regex.compile(r"^(.+?)\s+((?:của\s+)?(?:tôi|mình|em|anh|chị|tao|nó|họ|ông ấy|bà ấy|anh ấy|chị ấy|cô ấy|ông|bà))$",
+                         regex.IGNORECASE)
+
+
+def _kin(phrase: str, offset: int) -> Mention | None:
+    """`mẹ tôi`, `vợ anh ấy`: a relative the text does not name is an unnamed speaker."""
+    m = KIN_OWNER.match(phrase)
+    if not m or load().groups.get(fold_key(m.group(1))) != "kin":
+        return None
+    return _mention(phrase, offset, "unnamed", title=m.group(1))
 
 
 def _description(phrase: str, offset: int) -> Mention | None:

@@ -12,6 +12,7 @@ outlet's spelling, and changing it would rewrite quotes. Matching code uses
 
 from __future__ import annotations
 
+import html
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
@@ -37,6 +38,27 @@ def unify_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_ENTITY = regex.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+
+
+@fix("html_entities")
+def unescape_entities(text: str) -> str:
+    # Crawled text keeps &quot; &#8220; &nbsp; ...: a quote mark hidden in an entity is still one.
+    return _ENTITY.sub(lambda m: html.unescape(m.group(0)), text) if "&" in text else text
+
+
+_TAG = regex.compile(r"</?[a-zA-Z][a-zA-Z0-9]{0,15}(?:\s[^<>]{0,500})?/?>")
+_BREAK_TAG = regex.compile(r"<(?:br|p|/p|div|/div|li|/li|h[1-6]|/h[1-6])\b[^<>]{0,500}>", regex.IGNORECASE)
+
+
+@fix("html_tags")
+def strip_tags(text: str) -> str:
+    # Stray markup: block tags become line breaks (paragraphs), other tags disappear.
+    if "<" not in text:
+        return text
+    return _TAG.sub("", _BREAK_TAG.sub("\n", text))
+
+
 @fix("nfc")
 def compose_nfc(text: str) -> str:
     # NFD input ("e" + combining marks) would split words for every later regex.
@@ -50,6 +72,14 @@ _INVISIBLE = regex.compile("[\u200b\u200c\u2060\ufeff\u00ad]")
 def drop_invisible_chars(text: str) -> str:
     # Zero-width spaces, BOMs and soft hyphens break cue and name matching.
     return _INVISIBLE.sub("", text)
+
+
+_CONTROL = regex.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+@fix("control_chars")
+def drop_control_chars(text: str) -> str:
+    return _CONTROL.sub("", text)
 
 
 _ODD_SPACES = regex.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")

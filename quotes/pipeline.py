@@ -27,6 +27,7 @@ BASE_CONFIDENCE = {
     "cue_between": 0.85,
     "quoted_by": 0.85,
     "source_interrupted": 0.75,
+    "nested_quote": 0.7,
 }
 LINK_PENALTY = {"explicit": 0.0, "surname": 0.02, "title": 0.05, "pronoun": 0.08, "description": 0.1,
                 "fuzzy": 0.15, "title_only": 0.1, "floating": 0.0, "unresolved": 0.3}
@@ -84,8 +85,12 @@ def _to_quote(article: Article, c: Candidate, index: SpeakerIndex, resolved: dic
 
 
 def _link_parents(quotes: list[Quote]) -> None:
-    """A quote lying inside another quote's span (a quotation within a quotation) names its parent."""
-    for inner in quotes:
-        for outer in quotes:
-            if outer is not inner and outer.start <= inner.start and inner.end <= outer.end and (outer.end - outer.start) > (inner.end - inner.start):
-                inner.parent_quote_id = outer.quote_id
+    """A quote lying inside another quote's span (a quotation within a quotation) names the
+    smallest quote around it. Sorted by start (longest first), with a stack of open quotes."""
+    stack: list[Quote] = []
+    for quote in sorted(quotes, key=lambda q: (q.start, -q.end)):
+        while stack and stack[-1].end <= quote.start:
+            stack.pop()
+        if stack and quote.end <= stack[-1].end and (quote.start, quote.end) != (stack[-1].start, stack[-1].end):
+            quote.parent_quote_id = stack[-1].quote_id
+        stack.append(quote)

@@ -29,7 +29,7 @@ from quotes.normalise import normalise
 from quotes.records import Article
 
 OPTIONAL_FIELDS = ("url", "outlet", "published")
-MAX_CHARS = 5_000_000  # longer articles are kept with status too_large and not extracted
+MAX_CHARS = 1_000_000  # longer articles are kept with status too_large and not extracted
 
 
 class InputError(ValueError):

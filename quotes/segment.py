@@ -6,6 +6,7 @@ sentences and its full stops must not end the sentence that attributes it.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 import regex
@@ -105,13 +106,16 @@ def pair_quote_marks(text: str, start: int, end: int) -> list[QuoteSpan]:
     marks = [(m.start(), m.group(0)) for m in MARKS.finditer(text, start, end)]
     marks = [(pos, ch, _role(text, pos, ch)) for pos, ch in marks]
     marks = [(pos, ch, role) for pos, ch, role in marks if role]
-    spans = _pair_family(text, [m for m in marks if _family(m[1]) == "double"], end)
-    singles = [m for m in marks if _family(m[1]) == "single"]
-    inside = [m for m in singles if any(s.inner_start <= m[0] < s.inner_end for s in spans)]
-    for span in spans:
-        if any(span.inner_start <= m[0] < span.inner_end for m in inside):
-            span.flags.append("nested")
-    free = [m for m in singles if m not in inside and not any(s.open <= m[0] <= (s.close or s.inner_end) for s in spans)]
+    spans = sorted(_pair_family(text, [m for m in marks if _family(m[1]) == "double"], end), key=lambda s: s.open)
+    opens = [s.open for s in spans]
+    free = []
+    for mark in (m for m in marks if _family(m[1]) == "single"):
+        i = bisect_right(opens, mark[0]) - 1  # the only double span that can hold this mark
+        if i >= 0 and mark[0] <= (spans[i].close if spans[i].close is not None else spans[i].inner_end):
+            if spans[i].inner_start <= mark[0] < spans[i].inner_end and "nested" not in spans[i].flags:
+                spans[i].flags.append("nested")
+            continue
+        free.append(mark)
     spans += _pair_family(text, free, end, allow_unclosed=False)
     return sorted(spans, key=lambda s: s.open)
 
@@ -163,15 +167,16 @@ BOUNDARY = regex.compile(r"([.!?…]+)([\"”’»']*)(\s+)(?=[\p{Lu}\p{N}“\"�
 def split_sentences(text: str, paragraph: Paragraph, spans: list[QuoteSpan], first_index: int) -> list[Sentence]:
     """Sentences of one paragraph; full stops inside a quotation do not end a sentence."""
     cuts = [paragraph.start]
+    inside = _containment(spans)
     for m in BOUNDARY.finditer(text, paragraph.start, paragraph.end):
-        if _inside_quotation(m.start(3), spans):
+        if inside(m.start(3)):
             continue
         if _is_abbreviation(text, m.start(1)):
             continue
         cuts.append(m.end(3))
     for m in TIGHT_BOUNDARY.finditer(text, paragraph.start, paragraph.end):
         dot = m.start() - 1 if text[m.start() - 1] not in "\"”’»'" else m.start() - 2
-        if not _inside_quotation(m.start(), spans) and not _is_abbreviation(text, dot):
+        if not inside(m.start()) and not _is_abbreviation(text, dot):
             cuts.append(m.start())
     cuts += _credit_cuts(text, paragraph)
     cuts = sorted(set(cuts)) + [paragraph.end]
@@ -185,8 +190,16 @@ def split_sentences(text: str, paragraph: Paragraph, spans: list[QuoteSpan], fir
     return sentences
 
 
-def _inside_quotation(pos: int, spans: list[QuoteSpan]) -> bool:
-    return any(s.inner_start <= pos < s.inner_end for s in spans)
+def _containment(spans: list[QuoteSpan]):
+    """A test "is this offset inside a quotation?". Spans are sorted and do not overlap, so only
+    the last one starting at or before the offset can hold it."""
+    starts = [s.inner_start for s in spans]
+
+    def inside(pos: int) -> bool:
+        i = bisect_right(starts, pos) - 1
+        return i >= 0 and pos < spans[i].inner_end
+
+    return inside
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:

@@ -9,7 +9,7 @@ says how it was made. Nothing links when nothing in the text supports it.
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from itertools import islice
 from dataclasses import dataclass, field
 from functools import cache
@@ -32,7 +32,6 @@ class Entity:
     titles: list[str] = field(default_factory=list)  # folded, aliases applied
     title_text: str = ""  # a title as written, for a person known only by role
     gender: str = "any"
-    positions: list[int] = field(default_factory=list)
 
     @property
     def canonical(self) -> str:
@@ -97,6 +96,8 @@ class SpeakerIndex:
         self.text = text
         self.quoted = quoted  # spans inside quotation marks: speakers don't refer from there
         self.entities: list[Entity] = []
+        self.events: list[tuple[int, int]] = []  # (offset, entity index) of every mention, sorted
+        self.index_of: dict[int, int] = {}  # id(entity) -> its index
         # Full names first, so a short form met earlier in the text still finds its person.
         scanned = scan_person_mentions(text, quoted)
         for mention in sorted(scanned, key=lambda m: len(m.name.split()) < 2):
@@ -114,7 +115,7 @@ class SpeakerIndex:
             entity, how = self._by_phrase(mention), "explicit"
         else:
             return None, ""
-        entity.positions.append(mention.start)
+        self._mentioned(entity, mention.start)
         if mention.gender != "any":
             entity.gender = mention.gender
         if mention.title:
@@ -132,9 +133,7 @@ class SpeakerIndex:
                     if name not in entity.names:
                         entity.names.append(name)
                     return entity, "explicit"
-            entity = Entity("person", names=[name], title_text=mention.title)
-            self.entities.append(entity)
-            return entity, "explicit"
+            return self._new(Entity("person", names=[name], title_text=mention.title)), "explicit"
         token = tokens[0]
         for how, test in (("surname", lambda ts: ts[-1] == token), ("surname", lambda ts: ts[0] == token),
                           ("fuzzy", lambda ts: _similar(ts[-1], token))):
@@ -145,9 +144,7 @@ class SpeakerIndex:
         found = self._nearest(mention.start, lambda e: e.kind == "person" and fold_key(e.canonical) == token)
         if found:
             return found, "explicit"
-        entity = Entity("person", names=[name], title_text=mention.title)
-        self.entities.append(entity)
-        return entity, "explicit"
+        return self._new(Entity("person", names=[name], title_text=mention.title)), "explicit"
 
     def _by_phrase(self, mention: Mention) -> Entity:
         kind = TYPE_OF_KIND[mention.kind]
@@ -155,31 +152,37 @@ class SpeakerIndex:
         for entity in self.entities:
             if entity.kind == kind and fold_key(entity.canonical) == key:
                 return entity
-        entity = Entity(kind, names=[mention.name or mention.text])
+        return self._new(Entity(kind, names=[mention.name or mention.text]))
+
+    def _new(self, entity: Entity) -> Entity:
+        self.index_of[id(entity)] = len(self.entities)
         self.entities.append(entity)
         return entity
 
+    def _mentioned(self, entity: Entity, position: int) -> None:
+        insort(self.events, (position, self.index_of[id(entity)]))
+
+    # Mentions are kept sorted by offset, so the nearest acceptable one is found by walking out
+    # from the position; the walk is capped so a pathological article stays linear.
+    SEARCH_LIMIT = 500
+
     def _nearest(self, position: int, accept) -> Entity | None:
         """The accepted entity mentioned last before `position`, else first after it."""
-        best, best_pos = None, -1
-        for entity in self.entities:
-            if not accept(entity):
-                continue
-            before = [p for p in entity.positions if p < position]
-            if before and max(before) > best_pos:
-                best, best_pos = entity, max(before)
-        if best:
-            return best
-        after = [(min(e.positions), i) for i, e in enumerate(self.entities) if accept(e) and e.positions]
-        return self.entities[min(after)[1]] if after else None
+        found = self._nearest_before(position, accept)
+        if found:
+            return found
+        i = bisect_left(self.events, (position, -1))
+        for _, index in self.events[i:i + self.SEARCH_LIMIT]:
+            if accept(self.entities[index]):
+                return self.entities[index]
+        return None
 
     def _nearest_before(self, position: int, accept) -> Entity | None:
-        best, best_pos = None, -1
-        for entity in self.entities:
-            before = [p for p in entity.positions if p < position]
-            if accept(entity) and before and max(before) > best_pos:
-                best, best_pos = entity, max(before)
-        return best
+        i = bisect_left(self.events, (position, -1))
+        for _, index in reversed(self.events[max(0, i - self.SEARCH_LIMIT):i]):
+            if accept(self.entities[index]):
+                return self.entities[index]
+        return None
 
     def resolve(self, mention: Mention) -> Resolution:
         if mention.kind in ("name", *TYPE_OF_KIND):
@@ -203,15 +206,14 @@ class SpeakerIndex:
 
         entity = self._nearest(mention.start, fits)
         if entity:
-            entity.positions.append(mention.start)
+            self._mentioned(entity, mention.start)
             return Resolution(entity.canonical, "person", "title", mention.title)
         # A role nobody in the text holds by name (Tổng thống Pháp): the role is the speaker,
         # and later pronouns may point back to it.
         entity = self._nearest(mention.start, lambda e: e.kind == "person" and not e.names and fold_key(e.title_text) == fold_key(mention.text))
         if not entity:
-            entity = Entity("person", title_text=mention.text, titles=[wanted])
-            self.entities.append(entity)
-        entity.positions.append(mention.start)
+            entity = self._new(Entity("person", title_text=mention.text, titles=[wanted]))
+        self._mentioned(entity, mention.start)
         return Resolution(mention.text, "person", "title_only", mention.title)
 
     def _resolve_pronoun(self, mention: Mention) -> Resolution:
@@ -221,7 +223,7 @@ class SpeakerIndex:
             entity = self._nearest_before(mention.start, lambda e: e.kind == "person" and _compatible(e.gender, mention.gender))
         if not entity:
             return Resolution(None, "group" if mention.plural else "person", "unresolved")
-        entity.positions.append(mention.start)
+        self._mentioned(entity, mention.start)
         return Resolution(entity.canonical, entity.kind, "pronoun")
 
     def _resolve_description(self, mention: Mention) -> Resolution:
@@ -231,7 +233,7 @@ class SpeakerIndex:
         entity = entity or self._nearest_before(mention.start, persons)
         if not entity:
             return Resolution(None, "person", "unresolved")
-        entity.positions.append(mention.start)
+        self._mentioned(entity, mention.start)
         return Resolution(entity.canonical, "person", "description")
 
 
