@@ -108,6 +108,10 @@ class ArticleDetector:
         self.rejections: list[Rejection] = []
         self.used_spans: set[int] = set()
         self._starts: dict[int, int] = {}
+        self.sentence_starts = {s.start for s in seg.sentences}
+        self.first_sentence: dict[int, Sentence] = {}
+        for sentence in reversed(seg.sentences):
+            self.first_sentence[sentence.paragraph] = sentence
         self.taken: list[tuple[int, int]] = []  # spans of the quotes found, sorted
         self.by_end: list[tuple[int, int]] = []  # (end, index into candidates), sorted
         # Indexes built once per article: quote spans and every cue and trap match, by offset.
@@ -284,7 +288,7 @@ class ArticleDetector:
         sentence is an ordinary word, unless the article names someone by it."""
         if mention.kind != "name" or mention.title or mention.gender != "any" or " " in mention.name:
             return False
-        at_sentence_start = any(s.start == mention.start for s in self.seg.sentences) or \
+        at_sentence_start = mention.start in self.sentence_starts or \
             self.text[max(0, mention.start - 2):mention.start] in (". ", "\n")
         vietnamese = bool(VIETNAMESE_LETTERS.search(mention.name))
         return at_sentence_start and vietnamese and fold_key(mention.name) not in self.known_names
@@ -471,7 +475,7 @@ class ArticleDetector:
         while start < len(self.text) and self.text[start].isspace():
             start += 1
         end = self.trim_end(start, cue.pieces[cue.subject_piece - 1][1])
-        opens_quote = any(s.open == start for s in self.seg.quotes)
+        opens_quote = bool(self.spans_in(start, start + 1))
         if start > self.sentence_start(sentence) + 1 and not opens_quote:
             # Content that starts after another cue is that cue's object (bày tỏ sự thất vọng)
             self.reject(cue.start, cue.end, "cue_without_content", "cue")
@@ -487,10 +491,10 @@ class ArticleDetector:
         if index >= len(self.seg.paragraphs):
             return False
         paragraph = self.seg.paragraphs[index]
-        spans = [s for s in self.seg.quotes if s.open == paragraph.start]
+        spans = self.spans_in(paragraph.start, paragraph.start + 1)
         if not spans:
             return False
-        nxt = next(s for s in self.seg.sentences if s.paragraph == index)
+        nxt = self.first_sentence[index]
         self.emit(nxt, spans[0].open, spans[0].outer_end, "cue_colon_next_paragraph", cue)
         return True
 
