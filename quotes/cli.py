@@ -66,6 +66,39 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from quotes.review import write_report
+
+    index = write_report(Path(args.dataset), Path(args.out), args.limit)
+    print(f"wrote {index} (open it in a browser)", file=sys.stderr)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from quotes import export
+
+    dataset, out = Path(args.dataset), Path(args.out)
+    if args.format == "labelstudio":
+        written = export.export_labelstudio(dataset, out)
+    elif args.format == "brat":
+        written = export.export_brat(dataset, out)
+    else:
+        written = export.export_training(dataset, out, args.format)
+    print(f"wrote {len(written)} files to {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_import_labelstudio(args: argparse.Namespace) -> int:
+    from quotes.export import import_labelstudio
+
+    rows = import_labelstudio(Path(args.export))
+    with open(args.out, "w", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"wrote {len(rows)} gold quotes to {args.out}", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="quotes", description="Quote attribution datasets from Vietnamese news.")
     p.add_argument("--version", action="version", version=f"quotes {__version__}")
@@ -106,6 +139,23 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("new")
     d.add_argument("--data", default="data")
     d.set_defaults(func=cmd_diff)
+
+    w = sub.add_parser("review", help="write a static HTML report to check the quotes by eye")
+    w.add_argument("dataset")
+    w.add_argument("--out", required=True)
+    w.add_argument("--limit", type=int, default=None, help="at most this many articles")
+    w.set_defaults(func=cmd_review)
+
+    x = sub.add_parser("export", help="export for Label Studio, brat, or model training")
+    x.add_argument("dataset")
+    x.add_argument("--format", required=True, choices=["labelstudio", "brat", "spans", "bio"])
+    x.add_argument("--out", required=True)
+    x.set_defaults(func=cmd_export)
+
+    i = sub.add_parser("import-labelstudio", help="Label Studio's JSON export to gold JSONL for `quotes eval`")
+    i.add_argument("export")
+    i.add_argument("--out", required=True)
+    i.set_defaults(func=cmd_import_labelstudio)
 
     v = sub.add_parser("eval", help="score a dataset against gold annotations")
     v.add_argument("gold", nargs="+", help="gold JSONL file(s)")

@@ -1,0 +1,131 @@
+"""The HTML review page (rendered in headless Chromium), Label Studio and brat round trips,
+and the training exports."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from quotes.export import import_labelstudio
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "quotes", *args], cwd=ROOT, capture_output=True, text=True, check=True)
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    run("review", str(DATA), "--out", str(out))
+    return out
+
+
+def test_report_has_index_speakers_and_article_pages(report):
+    quotes = pd.read_parquet(DATA / "quotes.parquet")
+    pages = list((report / "articles").glob("a-*.html"))
+    assert len(pages) == pd.read_parquet(DATA / "articles.parquet").article_id.nunique()
+    index = (report / "index.html").read_text("utf-8")
+    for chart in ("Quotes by type", "Quotes by cue", "Top speakers", "Quotes per article"):
+        assert chart in index
+    speakers = (report / "speakers.html").read_text("utf-8")
+    assert "Antony Blinken" in speakers and "articles/a-" in speakers
+    html = "".join(p.read_text("utf-8") for p in pages)
+    assert html.count('class="q"') == (quotes.parent_quote_id.isna()).sum()
+    assert 'class="cue"' in html and 'class="badge direct"' in html and "rule cue_before" in html
+
+
+def dump_dom(path: Path, profile: Path) -> str:
+    result = subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", path.as_uri()],
+                            capture_output=True, text=True, timeout=120)
+    return result.stdout
+
+
+@pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed (make test installs it)")
+def test_report_renders_in_headless_chromium(report, tmp_path):
+    index_dom = dump_dom(report / "index.html", tmp_path / "p1")
+    assert "Quote review" in index_dom and "<svg" in index_dom
+    page = sorted((report / "articles").glob("a-*.html"))[0]
+    dom = dump_dom(page, tmp_path / "p2")
+    assert 'class="q"' in dom and "badge" in dom
+    shot = ROOT / "build" / "review-screenshot.png"
+    shot.parent.mkdir(exist_ok=True)
+    subprocess.run([CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'p3'}", f"--screenshot={shot}",
+                    "--window-size=1280,1600", page.as_uri()], capture_output=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 10_000  # a picture a person can look at
+
+
+def test_labelstudio_round_trip_reproduces_the_quotes(tmp_path):
+    run("export", str(DATA), "--format", "labelstudio", "--out", str(tmp_path))
+    config = (tmp_path / "labelstudio-config.xml").read_text("utf-8")
+    assert "<Relation value=\"said_by\"/>" in config and "QUOTE_MIXED" in config
+    tasks = json.loads((tmp_path / "labelstudio-tasks.json").read_text("utf-8"))
+    # What Label Studio exports after a reviewer accepts the pre-annotations unchanged.
+    exported = [{**t, "annotations": [{"result": t["predictions"][0]["result"]}]} for t in tasks]
+    (tmp_path / "export.json").write_text(json.dumps(exported, ensure_ascii=False), "utf-8")
+    gold = import_labelstudio(tmp_path / "export.json")
+    quotes = pd.read_parquet(DATA / "quotes.parquet")
+    assert [(g["article_id"], g["start"], g["end"], g["type"], g["speaker"]) for g in gold] == \
+        list(quotes[["article_id", "start", "end", "quote_type", "speaker"]].itertuples(index=False, name=None))
+    run("import-labelstudio", str(tmp_path / "export.json"), "--out", str(tmp_path / "gold.jsonl"))
+    table = run("eval", str(tmp_path / "gold.jsonl"), str(DATA)).stdout
+    assert f"| all | {len(quotes)} | {len(quotes)} | 1.000 | 1.000 | 1.000 | 1.000 | 1.000 | 1.000 | 1.000 | 1.000 | 1.000 |" in table
+
+
+def test_a_correction_in_label_studio_becomes_gold(tmp_path):
+    run("export", str(DATA), "--format", "labelstudio", "--out", str(tmp_path))
+    tasks = json.loads((tmp_path / "labelstudio-tasks.json").read_text("utf-8"))
+    result = tasks[0]["predictions"][0]["result"]
+    area = next(r for r in result if r["type"] == "textarea")
+    area["value"]["text"] = ["Người sửa"]
+    tasks[0]["annotations"] = [{"result": result}]
+    (tmp_path / "export.json").write_text(json.dumps(tasks, ensure_ascii=False), "utf-8")
+    gold = import_labelstudio(tmp_path / "export.json")
+    assert "Người sửa" in {g["speaker"] for g in gold}
+
+
+def test_brat_standoff_offsets_match_the_text(tmp_path):
+    run("export", str(DATA), "--format", "brat", "--out", str(tmp_path))
+    assert "SaidBy" in (tmp_path / "annotation.conf").read_text("utf-8")
+    quotes = 0
+    for ann in tmp_path.glob("*.ann"):
+        text = ann.with_suffix(".txt").read_text("utf-8")
+        for line in ann.read_text("utf-8").splitlines():
+            if line.startswith("T"):
+                _, kind_span, covered = line.split("\t")
+                kind, start, end = kind_span.split()
+                assert text[int(start):int(end)].replace("\n", " ") == covered
+                quotes += kind == "Quote"
+    assert quotes == len(pd.read_parquet(DATA / "quotes.parquet").drop_duplicates(["article_id", "start", "end"]))
+
+
+def test_training_exports_keep_the_article_splits(tmp_path):
+    run("export", str(DATA), "--format", "spans", "--out", str(tmp_path / "spans"))
+    run("export", str(DATA), "--format", "bio", "--out", str(tmp_path / "bio"))
+    split_of = pd.read_parquet(DATA / "articles.parquet").set_index("article_id").split.to_dict()
+    pairs = [json.loads(line) for f in (tmp_path / "spans").glob("*.jsonl") for line in f.read_text("utf-8").splitlines()]
+    assert len(pairs) == len(pd.read_parquet(DATA / "quotes.parquet"))
+    for row in pairs:
+        assert row["split"] == split_of[row["article_id"]]
+        window = row["window"]["text"]
+        assert window[row["quote"]["start"]:row["quote"]["end"]] == row["quote"]["text"]
+        for c in row["candidates"]:
+            assert window[c["start"]:c["end"]] == c["text"]
+    with_speaker = [r for r in pairs if any(c["is_speaker"] for c in r["candidates"])]
+    assert len(with_speaker) >= 0.9 * len(pairs)
+    sentences = [json.loads(line) for f in (tmp_path / "bio").glob("*.jsonl") for line in f.read_text("utf-8").splitlines()]
+    tags = {t for s in sentences for t in s["tags"]}
+    assert {"B-QUOTE", "I-QUOTE", "B-SPEAKER", "O"} <= tags
+    for s in sentences:
+        assert len(s["tokens"]) == len(s["tags"]) and s["split"] == split_of[s["article_id"]]
+        for previous, tag in zip(["O"] + s["tags"], s["tags"]):
+            assert not tag.startswith("I-") or previous[2:] == tag[2:]
