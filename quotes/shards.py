@@ -68,7 +68,8 @@ def text_sha(text: str) -> str:
 
 
 def quote_cluster(quote: str) -> str:
-    return "c_" + hashlib.sha1(fold_key(quote).encode()).hexdigest()[:16]
+    # Unique text: the uncached fold, so the shared cache keeps the short, repeated keys.
+    return "c_" + hashlib.sha1(fold_key.__wrapped__(quote).encode()).hexdigest()[:16]
 
 
 def process_batch(records: list[RawRecord | Article]) -> BatchResult:
