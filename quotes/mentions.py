@@ -364,6 +364,7 @@ def _trailing_name(core: str, tokens: list, title_end: int, after_honorific: boo
         return run
     surnames = _surnames()
     starts = [i for i, t in enumerate(run) if fold_key(t.group(0)) in surnames and 2 <= len(run) - i <= 4]
+    surname_led = bool(starts)
     if starts:
         name = run[starts[0]:]
     else:
@@ -377,13 +378,14 @@ def _trailing_name(core: str, tokens: list, title_end: int, after_honorific: boo
                 break
             name.insert(0, run[i])
         name = name[-4:]
-    if name and _names_a_place_or_body(tokens, name[0].start(), after_honorific):
+    if name and _names_a_place_or_body(tokens, name[0].start(), after_honorific or surname_led):
         return []
     return name
 
 
-def _names_a_place_or_body(tokens: list, name_start: int, after_honorific: bool) -> bool:
-    """Is the run the name of the organisation or place just before it?"""
+def _names_a_place_or_body(tokens: list, name_start: int, only_adjacent: bool) -> bool:
+    """Is the run the name of the organisation or place just before it? With only_adjacent
+    (after an honorific, or a run led by a family name), only the word right before counts."""
     lex = load()
     before = [t for t in tokens if t.end() <= name_start and not t.group(0).isdigit()]
     if not before:
@@ -392,7 +394,7 @@ def _names_a_place_or_body(tokens: list, name_start: int, after_honorific: bool)
     pair = fold_key(" ".join(t.group(0) for t in before[-2:]))
     if lex.organisations.get(previous) == "head" or lex.organisations.get(pair) == "head" or previous in PLACE_WORDS or pair in PLACE_WORDS:
         return True
-    if after_honorific:
+    if only_adjacent:
         return False
     kinds = [lex.organisations.get(fold_key(t.group(0))) for t in before[1:]]
     places = any(fold_key(t.group(0)) in PLACE_WORDS for t in before[1:])

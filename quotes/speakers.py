@@ -17,7 +17,7 @@ from functools import cache
 import regex
 
 from quotes.lexicon import PhraseMatcher, load, read_tsv
-from quotes.mentions import TOKEN, parse_mention
+from quotes.mentions import PARENTHESIS, TOKEN, parse_mention
 from quotes.normalise import fold_key
 from quotes.records import Mention
 
@@ -185,6 +185,10 @@ class SpeakerIndex:
         return None
 
     def resolve(self, mention: Mention) -> Resolution:
+        person = self._person_named_like(mention)
+        if person:  # "Nga khai ..." in an article about Trương Hồ Phương Nga: the person, not Russia
+            self._mentioned(person, mention.start)
+            return Resolution(person.canonical, "person", "surname", person.title_text or None)
         if mention.kind in ("name", *TYPE_OF_KIND):
             entity, how = self.add(mention)
             return Resolution(entity.canonical, entity.kind, how, _display_title(entity, mention))
@@ -194,8 +198,17 @@ class SpeakerIndex:
             return self._resolve_pronoun(mention)
         return self._resolve_description(mention)
 
+    def _person_named_like(self, mention: Mention) -> Entity | None:
+        """A one-word organisation (a country: Nga, Mỹ) that is also the given name of a person
+        the article names in full is that person."""
+        if mention.kind != "organization" or " " in mention.text.strip():
+            return None
+        word = fold_key(mention.text)
+        return self._nearest(mention.start, lambda e: e.kind == "person" and any(
+            len(n.split()) >= 2 and fold_key(n.split()[-1]) == word for n in e.names))
+
     def _resolve_title(self, mention: Mention) -> Resolution:
-        wanted = canonical_title(mention.title)
+        wanted = canonical_title(PARENTHESIS.sub("", mention.title))  # the role, without its aside
         head = load().title_regex.match(wanted)
         head_key = head.group(0) if head else wanted
         qualifiers = wanted[len(head_key):].split()
@@ -271,7 +284,8 @@ def scan_person_mentions(text: str, quoted: list[tuple[int, int]]) -> list[Menti
     return mentions
 
 
-_APPOSITION = regex.compile(r"\s*(?:,|\(|-|–)\s*([^,.;:()“”\"\n]{2,80})")
+# An apposition after a name: up to the next comma, full stop or bracket ("TP.HCM" keeps its dot).
+_APPOSITION = regex.compile(r"\s*(?:,|\(|-|–)\s*((?:[^,.;:()“”\"\n]|\.(?=\S)){2,80})")
 
 
 def _apposition_title(text: str, end: int) -> str:
