@@ -764,7 +764,7 @@ class ArticleDetector:
             return self.after_introduction(sentence, span)
         since = max(last.end, last.cue_end or 0, last.mention.end if last.mention else 0)
         if self.lex.title_regex.search(self.text, since, span.open, self.lowered):
-            return False  # someone new was introduced in between
+            return self.after_introduction(sentence, span)  # someone new was introduced in between
         candidate = self.emit(sentence, span.open, span.outer_end, "floating_continuation", None, last.mention, inherited=last)
         return candidate is not None
 

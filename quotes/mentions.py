@@ -41,6 +41,11 @@ def _modifiers() -> dict[str, regex.Pattern]:
 
 
 @cache
+def _predicate_start() -> regex.Pattern:
+    return alternation(r["phrase"] for r in read_tsv("modifiers.tsv") if r["kind"] == "predicate_start")
+
+
+@cache
 def _not_names() -> frozenset[str]:
     return frozenset(fold_key(r["word"]) for r in read_tsv("not_names.tsv"))
 

@@ -145,14 +145,35 @@ _SINGLE_CLOSER = regex.compile(r"(?<=\S)['’](?=[\s,.;:!?)]|$)")
 
 
 def _unclosed(text: str, open_pos: int, para_end: int, closed: list[QuoteSpan]) -> QuoteSpan:
-    """A double quotation left open: closed by a stray single mark ("...'), or runs to the paragraph end."""
+    """A double quotation left open: closed by a stray single mark ("...'), else it runs to the
+    paragraph end when something introduces it (a colon, a cue word, the paragraph start), and
+    otherwise only to the end of its sentence: a mark opened mid-sentence and never closed is
+    most often a stray one around a name (chia tay "Bà đầm già. Dù vậy, ...)."""
     closer = _SINGLE_CLOSER.search(text, open_pos + 1, para_end)
     if closer:
         return QuoteSpan(open_pos, closer.start(), open_pos + 1, closer.start(), ["mismatched_marks"])
     inner_end = para_end
+    if not _introduced(text, open_pos):
+        sentence_end = _SENTENCE_END.search(text, open_pos + 1, para_end)
+        if sentence_end:
+            inner_end = sentence_end.start()
     while inner_end > open_pos + 1 and text[inner_end - 1].isspace():
         inner_end -= 1
     return QuoteSpan(open_pos, None, open_pos + 1, inner_end, ["unclosed"])
+
+
+_COMPLEMENTISER_END = regex.compile(r"(?:\s+(?:rằng|là))+$", regex.IGNORECASE)
+_SENTENCE_END = regex.compile(r"[.!?…](?=\s+\p{Lu})")
+_LINE_START = regex.compile(r"(?:^|\n)[ \t]*$")
+
+
+def _introduced(text: str, open_pos: int) -> bool:
+    before = text[max(0, open_pos - 40):open_pos]
+    stripped = before.rstrip()
+    if not stripped or _LINE_START.search(before) or stripped.endswith((":", "-", "–", "—")):
+        return True
+    tail = _COMPLEMENTISER_END.sub("", stripped)[-25:]
+    return any(m.end() == len(tail) for m in load().cue_regex.finditer(tail))  # "... ông nói “Q"
 
 
 LINE = regex.compile(r"[^\n]+")
@@ -171,6 +192,8 @@ def split_sentences(text: str, paragraph: Paragraph, spans: list[QuoteSpan], fir
     for m in BOUNDARY.finditer(text, paragraph.start, paragraph.end):
         if inside(m.start(3)):
             continue
+        if m.group(2) and text[m.end(3)] in "-–—":
+            continue  # `..."... - ông X nói`: the dash attributes the quotation before it
         if _is_abbreviation(text, m.start(1)):
             continue
         cuts.append(m.end(3))
