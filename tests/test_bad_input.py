@@ -45,6 +45,8 @@ def dirty(tmp_path):
              json.dumps({"id": "j4", "text": "Bà Lý Thu Cúc nói: &quot;Chợ mở cửa lại&quot; <b>từ mai</b>.\u0007"},
                         ensure_ascii=False)]
     (folder / "news.jsonl").write_text("\n".join(lines), "utf-8")
+    old = {"id": "u16", "text": "Bà Đoàn Thị Lụa cho biết hợp tác xã đã thu hoạch xong lúa."}
+    (folder / "old.jsonl").write_bytes(json.dumps(old, ensure_ascii=False).encode("utf-16"))
     return folder
 
 
@@ -61,7 +63,7 @@ def test_every_input_article_is_accounted_for(dirty, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     articles = pd.read_parquet(tmp_path / "out" / "articles.parquet").set_index("article_id")
-    assert len(articles) == 13
+    assert len(articles) == 14 and articles.status["u16"] == "ok"  # a UTF-16 JSONL file, found by its BOM
     status = articles.status.to_dict()
     assert {k: status[k] for k in ("utf8", "bom", "utf16", "crlf", "nfd", "j1", "j4")} == dict.fromkeys(
         ("utf8", "bom", "utf16", "crlf", "nfd", "j1", "j4"), "ok")
@@ -132,12 +134,13 @@ def test_too_large_article_is_kept_with_a_reason(tmp_path, monkeypatch):
 def test_hostile_input_finishes(tmp_path):
     """Marks everywhere, unbalanced and deeply nested, and one very long line: the build ends."""
     hostile = ['"' * 100_000, "“ông nói " * 20_000, "Ông An nói: " + "“‘" * 20_000 + "x" + "’”" * 20_000,
-               ("Bà Mai cho biết giá gạo tăng mạnh. “Đúng vậy”, bà Mai nói. " * 4_000)]
+               ("Bà Mai cho biết giá gạo tăng mạnh. “Đúng vậy”, bà Mai nói. " * 4_000),
+               "Ông Tư nói “" * 2_000_000]  # 20 MB on one line
     source = tmp_path / "hostile.jsonl"
     source.write_text("\n".join(json.dumps({"id": f"h{i}", "text": t}, ensure_ascii=False)
                                 for i, t in enumerate(hostile)), "utf-8")
     report = build([str(source)], tmp_path / "out", workers=1)
-    assert report.ok == 4
+    assert report.ok == 4 and report.not_ok == {"too_large": 1}
     quotes = pd.read_parquet(tmp_path / "out" / "quotes.parquet")
     assert (quotes.article_id == "h3").sum() == 8_000
 
