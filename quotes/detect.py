@@ -19,7 +19,7 @@ from functools import cache
 
 import regex
 
-from quotes.lexicon import WORD_END, WORD_START, Cue, alternation, load, read_tsv
+from quotes.lexicon import WORD_END, WORD_START, Cue, load, modifier_regex
 from quotes.mentions import TOKEN, parse_mention, strip_edges
 from quotes.normalise import fold_key
 from quotes.records import Mention, Rejection
@@ -54,17 +54,12 @@ MIN_INDIRECT_WORDS = 3
 SCARE_QUOTE_WORDS = 4
 
 
-@cache
-def _modifier_regex(kind: str) -> regex.Pattern:
-    return alternation(r["phrase"] for r in read_tsv("modifiers.tsv") if r["kind"] == kind)
-
-
 def _adjunct_starts() -> regex.Pattern:
-    return _modifier_regex("adjunct")
+    return modifier_regex("adjunct")
 
 
 def _predicate_starts() -> regex.Pattern:
-    return _modifier_regex("predicate_start")
+    return modifier_regex("predicate_start")
 
 
 @dataclass

@@ -103,6 +103,12 @@ class PhraseMatcher:
         return pattern.fullmatch(subject)
 
 
+@cache
+def modifier_regex(kind: str) -> regex.Pattern:
+    """The phrases of one kind in modifiers.tsv (connector, adverb, adjunct, predicate_start)."""
+    return alternation(r["phrase"] for r in read_tsv("modifiers.tsv") if r["kind"] == kind)
+
+
 @dataclass(frozen=True)
 class Cue:
     cue: str

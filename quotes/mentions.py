@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 
 import regex
 
-from quotes.lexicon import WORD_END, WORD_START, PhraseMatcher, alternation, load, read_tsv
+from quotes.lexicon import WORD_END, WORD_START, PhraseMatcher, load, modifier_regex, read_tsv
 from quotes.normalise import fold_key
 from quotes.records import Mention
 
@@ -32,17 +32,6 @@ STATEMENT_OF = regex.compile(
     r"(?: mới nhất| chính thức)? của\s+",
     regex.IGNORECASE,
 )
-
-
-@cache
-def _modifiers() -> dict[str, regex.Pattern]:
-    rows = read_tsv("modifiers.tsv")
-    return {kind: alternation(r["phrase"] for r in rows if r["kind"] == kind) for kind in ("connector", "adverb")}
-
-
-@cache
-def _predicate_start() -> regex.Pattern:
-    return alternation(r["phrase"] for r in read_tsv("modifiers.tsv") if r["kind"] == "predicate_start")
 
 
 @cache
@@ -74,11 +63,10 @@ PARENTHESIS = regex.compile(r"\s*\([^()]{0,120}\)")
 
 @cache
 def _edge_patterns() -> tuple[regex.Pattern, tuple[regex.Pattern, ...]]:
-    mods = _modifiers()
-    lead = regex.compile(rf"\s*(?:{mods['connector'].pattern}|{TIME_EXPRESSION.pattern})\s*,?\s*", regex.IGNORECASE)
+    lead = regex.compile(rf"\s*(?:{modifier_regex('connector').pattern}|{TIME_EXPRESSION.pattern})\s*,?\s*", regex.IGNORECASE)
     # Searched backwards from the end (REVERSE), so a miss costs one attempt, not one per character.
     trails = tuple(regex.compile(rf"\s*(?:{p.pattern})\s*$", regex.IGNORECASE | regex.REVERSE)
-                   for p in (mods["adverb"], TIME_EXPRESSION))
+                   for p in (modifier_regex("adverb"), TIME_EXPRESSION))
     return lead, trails
 
 
@@ -235,7 +223,7 @@ def _looks_like_name(words: list[str]) -> bool:
     if not words or not CAPITALISED.match(words[0]) and fold_key(words[0]) not in ADMIN_WORDS:
         return False
     joined = " ".join(words)
-    if load().title_regex.search(joined) or _modifiers()["adverb"].search(joined):
+    if load().title_regex.search(joined) or modifier_regex("adverb").search(joined):
         return False
     lower_run = 0
     for word in words:
@@ -252,7 +240,7 @@ def _looks_like_qualifier(words: list[str]) -> bool:
     """Words between a title and a name (Bộ Ngoại giao Mỹ, Sở Y tế tỉnh X, ngoại giao): no
     adverb or verb phrase (đã gặp), no second title, at most two lower-case words in a row."""
     joined = " ".join(words)
-    if load().title_regex.search(joined) or _modifiers()["adverb"].search(joined) or load().cue_regex.search(joined):
+    if load().title_regex.search(joined) or modifier_regex("adverb").search(joined) or load().cue_regex.search(joined):
         return False
     lower_run = 0
     for word in words:
@@ -275,6 +263,8 @@ def _group_or_unnamed(phrase: str, offset: int) -> Mention | None:
         if kind not in ("group", "unnamed"):
             continue
         noun = words[size:]
+        if noun and modifier_regex("predicate_start").search(" ".join(noun)):
+            return None  # "các cơ quan liên quan đang triển ...": a verb phrase, not a group
         if size == 2 or head == "giới" and noun:  # một người (dân ...), giới phân tích: people
             pass
         elif noun and not _is_person_noun(noun) or not noun and size == 1:
