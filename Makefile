@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 SHARED ?= ../shared
 CORPUS := $(SHARED)/corpus/baomoi-2017
 
@@ -16,6 +17,10 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
+$(TEST_STAMP): $(STAMP) requirements-test.lock
+	$(BIN)/pip install --quiet -r requirements-test.lock
+	touch $(TEST_STAMP)
+
 # Rebuild the latest release from seeds/ (it must come out byte-identical) or make v1.0.0.
 dataset: $(STAMP)
 	$(BIN)/quotes release seeds --data data --gold data/gold/seeds.jsonl
@@ -27,7 +32,7 @@ release: $(STAMP)
 
 # The review page is rendered in Debian's headless Chromium: installed here when missing (as
 # root with apt-get); without it that one test is skipped.
-test: $(STAMP)
+test: $(TEST_STAMP)
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1; } || true
 	$(BIN)/python -m pytest -q
