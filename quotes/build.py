@@ -184,7 +184,8 @@ def build(sources: list[str], out: Path, workers: int | None = None, batch_size:
         run_local(work, batches(read_raw(sources), batch_size), workers or default_workers(), report, progress)
         progress.close()
     metadata = {**metadata_for(work), **(extra_metadata or {})}
-    report.totals = Counter(merge(work, out, metadata, split_by, split_files))
+    report.totals = Counter(merge(work, out, metadata, split_by, split_files,
+                                  workers=1 if engine == "ray" else workers or default_workers()))
     shutil.rmtree(work, ignore_errors=True)
     report.seconds = time.monotonic() - started
     return report

@@ -17,7 +17,9 @@ import json
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
 import pyarrow as pa
@@ -192,40 +194,70 @@ class SpeakerStats:
 
 
 def merge(work: Path, out: Path, metadata: dict[str, str], split_by: str = "article",
-          split_files: bool = False) -> dict[str, int]:
-    """Write out/{articles,quotes,speakers,rejected}.{parquet,csv} from the shards in work."""
+          split_files: bool = False, workers: int = 1) -> dict[str, int]:
+    """Write out/{articles,quotes,speakers,rejected}.{parquet,csv} from the shards in work.
+    After the survey, the three tables are independent: with several workers they are written
+    in parallel processes."""
     corpus = survey(work, split_by)
+    jobs = [(writer, work, out, metadata, split_files, corpus) for writer in (_write_quotes, _write_rejected, _write_articles)]
+    totals: Counter = Counter()
+    if workers <= 1:
+        for job in jobs:
+            totals.update(job[0](*job[1:]))
+        return dict(totals)
+    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=get_context("fork")) as pool:
+        for counts in pool.map(_run_job, jobs):
+            totals.update(counts)
+    return dict(totals)
 
-    def split(article_id: str) -> str:
-        return split_of(corpus.groups.get(article_id, article_id))
 
+def _run_job(job) -> Counter:
+    return job[0](*job[1:])
+
+
+def _split(corpus: Corpus, article_id: str) -> str:
+    return split_of(corpus.groups.get(article_id, article_id))
+
+
+def _write_articles(work: Path, out: Path, metadata: dict[str, str], split_files: bool, corpus: Corpus) -> Counter:
     totals: Counter = Counter()
     with TableWriter(out, "articles", ARTICLES_SCHEMA, metadata, split_files) as writer:
         for row in article_rows(work, corpus):
-            row["split"] = split(row["article_id"])
+            row["split"] = _split(corpus, row["article_id"])
             writer.add(row)
             totals["read"] += 1
             totals[f"status:{row['status']}"] += 1
+    return totals
+
+
+def _write_quotes(work: Path, out: Path, metadata: dict[str, str], split_files: bool, corpus: Corpus) -> Counter:
+    """The quotes, and the speakers table counted from them on the way."""
+    totals: Counter = Counter()
     speakers: dict[str, SpeakerStats] = defaultdict(SpeakerStats)
     with TableWriter(out, "quotes", QUOTES_SCHEMA, metadata, split_files) as writer:
         for row in kept_rows(work, "quotes", corpus):
             row["speaker_id"] = corpus.speaker_join.get(row["speaker_id"], row["speaker_id"])
             row["occurrences"] = corpus.occurrences.get(row["quote_cluster"], 1)
-            row["split"] = split(row["article_id"])
+            row["split"] = _split(corpus, row["article_id"])
             writer.add(row)
             totals["quotes"] += 1
             totals[row["quote_type"]] += 1
             if row["speaker_id"]:
                 _count_speaker(speakers[row["speaker_id"]], row)
-    with TableWriter(out, "rejected", REJECTED_SCHEMA, metadata) as writer:
-        for row in kept_rows(work, "rejected", corpus):
-            writer.add(row)
-            totals["rejected"] += 1
     with TableWriter(out, "speakers", SPEAKERS_SCHEMA, metadata) as writer:
         for sid in sorted(speakers):
             writer.add(_speaker_row(sid, speakers[sid]))
             totals["speakers"] += 1
-    return dict(totals)
+    return totals
+
+
+def _write_rejected(work: Path, out: Path, metadata: dict[str, str], split_files: bool, corpus: Corpus) -> Counter:
+    totals: Counter = Counter()
+    with TableWriter(out, "rejected", REJECTED_SCHEMA, metadata) as writer:
+        for row in kept_rows(work, "rejected", corpus):
+            writer.add(row)
+            totals["rejected"] += 1
+    return totals
 
 
 def article_rows(work: Path, corpus: Corpus) -> Iterator[dict]:
