@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
-from functools import cache
 
 import regex
 
@@ -727,7 +726,7 @@ class ArticleDetector:
     def last_attributed_before(self, pos: int) -> Candidate | None:
         """The quote with a speaker that ends last before pos."""
         i = bisect_right(self.by_end, (pos, len(self.candidates)))
-        for end, index in reversed(self.by_end[max(0, i - 50):i]):
+        for _, index in reversed(self.by_end[max(0, i - 50):i]):
             if self.candidates[index].mention:
                 return self.candidates[index]
         return None

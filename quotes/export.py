@@ -135,32 +135,37 @@ def export_brat(dataset: Path, out: Path) -> list[Path]:
         "[events]\n[attributes]\nQuoteType\tArg:Quote, Value:direct|indirect|mixed\n", "utf-8")
     for article in articles:
         name = "a-" + hashlib.sha1(article["article_id"].encode()).hexdigest()[:16]  # ids never become paths
-        text = article["text"]
-        lines, ids = [], {}
-
-        def entity(kind: str, start: int, end: int) -> str:
-            key = (kind, start, end)
-            if key not in ids:
-                ids[key] = f"T{len(ids) + 1}"
-                covered = text[start:end].replace("\n", " ")
-                lines.append(f"{ids[key]}\t{kind} {start} {end}\t{covered}")
-            return ids[key]
-
-        relations = attributes = 0
-        for q in quotes.get(article["article_id"], []):
-            quote = entity("Quote", q["start"], q["end"])
-            attributes += 1
-            lines.append(f"A{attributes}\tQuoteType {quote} {q['quote_type']}")
-            if q["speaker_start"] is not None:
-                relations += 1
-                lines.append(f"R{relations}\tSaidBy Arg1:{quote} Arg2:{entity('Speaker', q['speaker_start'], q['speaker_end'])}")
-            if q["cue_start"] is not None:
-                relations += 1
-                lines.append(f"R{relations}\tCueOf Arg1:{entity('Cue', q['cue_start'], q['cue_end'])} Arg2:{quote}")
-        (out / f"{name}.txt").write_text(text, "utf-8")
+        lines = brat_lines(article["text"], quotes.get(article["article_id"], []))
+        (out / f"{name}.txt").write_text(article["text"], "utf-8")
         (out / f"{name}.ann").write_text("\n".join(lines) + ("\n" if lines else ""), "utf-8")
         written += [out / f"{name}.txt", out / f"{name}.ann"]
     return written
+
+
+def brat_lines(text: str, quotes: list[dict]) -> list[str]:
+    """The .ann lines of one article: one T line per distinct span (a speaker mention shared by
+    two quotes appears once), a QuoteType attribute per quote, SaidBy and CueOf relations."""
+    lines: list[str] = []
+    ids: dict[tuple[str, int, int], str] = {}
+
+    def entity(kind: str, start: int, end: int) -> str:
+        key = (kind, start, end)
+        if key not in ids:
+            ids[key] = f"T{len(ids) + 1}"
+            lines.append(f"{ids[key]}\t{kind} {start} {end}\t{text[start:end].replace(chr(10), ' ')}")
+        return ids[key]
+
+    relations = 0
+    for attribute, q in enumerate(quotes, 1):
+        quote = entity("Quote", q["start"], q["end"])
+        lines.append(f"A{attribute}\tQuoteType {quote} {q['quote_type']}")
+        if q["speaker_start"] is not None:
+            relations += 1
+            lines.append(f"R{relations}\tSaidBy Arg1:{quote} Arg2:{entity('Speaker', q['speaker_start'], q['speaker_end'])}")
+        if q["cue_start"] is not None:
+            relations += 1
+            lines.append(f"R{relations}\tCueOf Arg1:{entity('Cue', q['cue_start'], q['cue_end'])} Arg2:{quote}")
+    return lines
 
 
 def span_pairs(article: dict, quotes: list[dict]) -> list[dict]:

@@ -17,7 +17,7 @@ from functools import cache
 import regex
 
 from quotes.lexicon import PhraseMatcher, load, read_tsv
-from quotes.mentions import PARENTHESIS, TOKEN, parse_mention
+from quotes.mentions import PARENTHESIS, parse_mention
 from quotes.normalise import fold_key
 from quotes.records import Mention
 
@@ -135,9 +135,10 @@ class SpeakerIndex:
                     return entity, "explicit"
             return self._new(Entity("person", names=[name], title_text=mention.title)), "explicit"
         token = tokens[0]
+        # A short form is a full name's last word (Blinken, Dũng), its first (Park), or a misspelling.
         for how, test in (("surname", lambda ts: ts[-1] == token), ("surname", lambda ts: ts[0] == token),
                           ("fuzzy", lambda ts: _similar(ts[-1], token))):
-            found = self._nearest(mention.start, lambda e: e.kind == "person" and any(
+            found = self._nearest(mention.start, lambda e, test=test: e.kind == "person" and any(
                 len(n.split()) >= 2 and test([fold_key(t) for t in n.split()]) for n in e.names))
             if found:
                 return found, how
