@@ -7,6 +7,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
+from itertools import product
 from importlib import resources
 
 import regex
@@ -46,25 +47,48 @@ _TONE_VARIANTS.update({new: old for old, new in list(_TONE_VARIANTS.items())})
 _TONE_PAIR = regex.compile("|".join(map(regex.escape, _TONE_VARIANTS)), regex.IGNORECASE)
 
 
-def phrase_pattern(phrase: str) -> str:
-    """A regex for a lexicon phrase: any spacing, either tone placement, whole words."""
-    parts = []
+def _spellings(phrase: str) -> list[str]:
+    """A lexicon phrase lower-cased, in every tone placement (hoà and hòa), spaces collapsed."""
+    phrase = " ".join(phrase.lower().split())
+    pieces: list[tuple[str, ...]] = []
     pos = 0
     for m in _TONE_PAIR.finditer(phrase):
-        parts.append(regex.escape(phrase[pos:m.start()]))
-        pair = m.group(0).lower()
-        parts.append(f"(?:{regex.escape(pair)}|{regex.escape(_TONE_VARIANTS[pair])})")
+        pieces += [(phrase[pos:m.start()],), (m.group(0), _TONE_VARIANTS[m.group(0)])]
         pos = m.end()
-    parts.append(regex.escape(phrase[pos:]))
-    body = "".join(parts).replace(r"\ ", r"\s+").replace(" ", r"\s+")
-    return body
+    pieces.append((phrase[pos:],))
+    return ["".join(choice) for choice in product(*pieces)]
+
+
+_END = ""  # marks a trie node where a phrase ends
+
+
+def trie_pattern(phrases, first_char_suffix: str = "") -> str:
+    """One regex body for many phrases, factored by shared prefixes (a trie), so the engine
+    tries a handful of branches at each position instead of every phrase; a space matches any
+    run of whitespace. At each node the longer phrases are tried first, as in a longest-first
+    alternation. `first_char_suffix` goes after the first character of every phrase."""
+    root: dict = {}
+    for phrase in phrases:
+        for spelling in _spellings(phrase):
+            node = root
+            for char in spelling:
+                node = node.setdefault(char, {})
+            node[_END] = {}
+    return _node_pattern(root, first_char_suffix)
+
+
+def _node_pattern(node: dict, suffix: str = "") -> str:
+    branches = [(r"\s+" if char == " " else re.escape(char)) + suffix + _node_pattern(child)
+                for char, child in sorted(node.items()) if char != _END]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if _END in node else body
 
 
 def alternation(phrases) -> regex.Pattern:
     """One whole-word, case-insensitive regex for many phrases, longest first."""
-    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
-    body = "|".join(phrase_pattern(p) for p in ordered)
-    return regex.compile(f"{WORD_START}(?:{body}){WORD_END}", regex.IGNORECASE | regex.V1)
+    return regex.compile(f"{WORD_START}(?:{trie_pattern(phrases)}){WORD_END}", regex.IGNORECASE | regex.V1)
 
 
 class PhraseMatcher:
@@ -77,10 +101,12 @@ class PhraseMatcher:
     """
 
     def __init__(self, phrases):
-        ordered = sorted({p.lower() for p in phrases}, key=lambda p: (-len(p), p))
-        body = "|".join(phrase_pattern(p) for p in ordered)
-        self.fast = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
-        self.slow = regex.compile(f"{WORD_START}(?:{body}){WORD_END}", regex.IGNORECASE | regex.V1)
+        phrases = list(phrases)
+        # The word-start test sits after the first character, so `re` can skip ahead to the
+        # positions where some phrase's first letter is.
+        body = trie_pattern(phrases, first_char_suffix=r"(?<!\w.)")
+        self.fast = re.compile(rf"(?:{body})(?!\w)")
+        self.slow = regex.compile(f"{WORD_START}(?:{trie_pattern(phrases)}){WORD_END}", regex.IGNORECASE | regex.V1)
 
     def _pattern_and_text(self, text: str, lowered: str | None):
         lowered = text.lower() if lowered is None else lowered

@@ -301,9 +301,15 @@ def _count_speaker(stats: SpeakerStats, row: dict) -> None:
         stats.last_article = row["article_id"]
 
 
+def _folded_then_exact(name: str) -> tuple[str, str]:
+    """Case variants (Giáo sư, giáo sư) fold alike; the exact text breaks the tie, so the order
+    does not depend on the order of a set (which changes with Python's hash seed)."""
+    return fold_key(name), name
+
+
 def _speaker_row(sid: str, stats: SpeakerStats) -> dict:
     name = max(stats.names, key=lambda n: (stats.names[n], len(n.split()), n))
     return {"speaker_id": sid, "speaker": name, "speaker_type": stats.types.most_common(1)[0][0],
             "quotes": stats.quotes, "articles": stats.articles,
-            "names": sorted(stats.names, key=fold_key), "titles": sorted(stats.titles, key=fold_key)}
+            "names": sorted(stats.names, key=_folded_then_exact), "titles": sorted(stats.titles, key=_folded_then_exact)}
 

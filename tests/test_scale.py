@@ -128,3 +128,24 @@ def test_many_shards_merge_through_sorted_runs(corpus, reference, tmp_path, monk
     monkeypatch.setattr(quotes.merge, "FAN_IN", 3)
     build([str(corpus)], tmp_path, workers=1, batch_size=20)
     assert hashes(tmp_path) == hashes(reference)
+
+
+def test_output_does_not_depend_on_the_hash_seed(tmp_path):
+    """Sets iterate in an order that changes with PYTHONHASHSEED; no output may follow it. The
+    speaker's titles differ only in case here, the tie that once followed a set's order."""
+    corpus = tmp_path / "news.jsonl"
+    texts = ["Giáo sư Trần Văn An cho biết trường sẽ mở thêm ngành mới vào năm sau.",
+             "Theo giáo sư Trần Văn An, học phí sẽ không tăng trong hai năm tới.",
+             "Nhạc sĩ Lê Minh Khôi nói rằng album mới sẽ ra mắt vào mùa hè năm nay.",
+             "Theo nhạc sĩ Lê Minh Khôi, ông vẫn sáng tác đều đặn mỗi ngày."]
+    corpus.write_text("".join(json.dumps({"id": f"a{i}", "text": t}, ensure_ascii=False) + "\n"
+                              for i, t in enumerate(texts)), encoding="utf-8")
+    outputs = []
+    for seed in ("1", "2", "3", "4", "5"):
+        out = tmp_path / f"out{seed}"
+        subprocess.run([sys.executable, "-m", "quotes", "build", str(corpus), "--out", str(out)], check=True,
+                       capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        outputs.append(hashes(out))
+    speakers = pq.read_table(tmp_path / "out1" / "speakers.parquet").to_pylist()
+    assert [len(row["titles"]) for row in speakers] == [2, 2]
+    assert all(output == outputs[0] for output in outputs)
