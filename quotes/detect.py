@@ -129,6 +129,9 @@ class ArticleDetector:
         i = bisect_right(self.span_inner_starts, pos) - 1
         return i >= 0 and pos < self.seg.quotes[i].inner_end
 
+    def is_credit(self, sentence: Sentence) -> bool:
+        return self.seg.has_credits and self.lex.credit_regex.match(self.text, sentence.start) is not None
+
     def paragraph(self, sentence: Sentence):
         return self.seg.paragraphs[sentence.paragraph]
 
@@ -146,17 +149,18 @@ class ArticleDetector:
 
     # -- run -------------------------------------------------------------------
     def run(self) -> tuple[list[Candidate], list[Rejection]]:
+        content = []
         for sentence in self.seg.sentences:
-            if self.paragraph(sentence).furniture or self.lex.credit_regex.match(self.text, sentence.start):
+            if self.paragraph(sentence).furniture or self.is_credit(sentence):
                 for span in self.spans_in(sentence.start, sentence.end):
                     self.reject(span.inner_start, span.inner_end, "page_furniture", "furniture")
                 continue
+            content.append(sentence)
             self.detect_cues(sentence)
             self.detect_sources(sentence)
             self.detect_headline_colon(sentence)
-        for sentence in self.seg.sentences:
-            if not self.paragraph(sentence).furniture and not self.lex.credit_regex.match(self.text, sentence.start):
-                self.leftover_spans(sentence)
+        for sentence in content:
+            self.leftover_spans(sentence)
         for candidate in [c for c in self.candidates if "nested" in c.flags and c.quote_type == "direct"]:
             self.nested_quotes(candidate)
         self.candidates.sort(key=lambda c: (c.start, c.end))
@@ -165,10 +169,13 @@ class ArticleDetector:
     # -- 1. cues ---------------------------------------------------------------
     def find_cues(self, sentence: Sentence) -> list[CueMatch]:
         start = self.sentence_start(sentence)
+        matches = self.cue_matches[bisect_left(self.cue_starts, start):bisect_left(self.cue_starts, sentence.end)]
+        if not matches:
+            return []
         traps = [(m.start(), m.end(), self.lex.traps[fold_key(m.group(0))])
                  for m in self.trap_matches[bisect_left(self.trap_starts, start):bisect_left(self.trap_starts, sentence.end)]]
         cues = []
-        for m in self.cue_matches[bisect_left(self.cue_starts, start):bisect_left(self.cue_starts, sentence.end)]:
+        for m in matches:
             if m.end() > sentence.end:
                 continue
             if self.inside_quotation(m.start()):
@@ -497,8 +504,7 @@ class ArticleDetector:
         """Type the content by its quotation marks and record the candidate."""
         spans = [s for s in self.spans_in(start, end) if s.outer_end <= end + 1]
         quote_type, start, end = self.classify(start, end, spans)
-        words = len(TOKEN.findall(self.text[start:end]))
-        if quote_type == "indirect" and words < MIN_INDIRECT_WORDS:
+        if quote_type == "indirect" and len(TOKEN.findall(self.text, start, end)) < MIN_INDIRECT_WORDS:
             self.reject(start, end, "content_too_short", rule)
             return None
         if self.covered(start, end):

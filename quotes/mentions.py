@@ -72,25 +72,31 @@ def _edge_patterns() -> tuple[regex.Pattern, tuple[regex.Pattern, ...]]:
 
 def strip_edges(phrase: str, offset: int) -> tuple[str, int]:
     """Drop leading connectors and trailing adverbs/time expressions; keep offsets right."""
+    start, end = _edges(phrase)
+    return phrase[start:end], offset + start
+
+
+@lru_cache(maxsize=1 << 14)
+def _edges(phrase: str) -> tuple[int, int]:
+    """Where the phrase starts and ends once its edges are stripped (a function of the phrase
+    alone, and subjects repeat: cached)."""
     lead_pattern, trail_patterns = _edge_patterns()
+    start, end = 0, len(phrase)
     changed = True
-    while changed and phrase:
+    while changed and start < end:
         changed = False
-        lead = lead_pattern.match(phrase)
-        if lead and lead.end() < len(phrase):
-            phrase, offset, changed = phrase[lead.end():], offset + lead.end(), True
+        lead = lead_pattern.match(phrase, start, end)
+        if lead and lead.end() < end:
+            start, changed = lead.end(), True
         for pattern in trail_patterns:
-            trail = pattern.search(phrase)
-            if trail and trail.start() > 0:
-                phrase, changed = phrase[: trail.start()], True
-        stripped = phrase.rstrip(" ,")
-        if stripped != phrase:
-            phrase, changed = stripped, True
-        stripped = phrase.lstrip(" ,")
-        if stripped != phrase:
-            offset += len(phrase) - len(stripped)
-            phrase, changed = stripped, True
-    return phrase, offset
+            trail = pattern.search(phrase, start, end)
+            if trail and trail.start() > start:
+                end, changed = trail.start(), True
+        while end > start and phrase[end - 1] in " ,":
+            end, changed = end - 1, True
+        while start < end and phrase[start] in " ,":
+            start, changed = start + 1, True
+    return start, end
 
 
 def parse_mention(phrase: str, offset: int) -> Mention | None:

@@ -12,10 +12,10 @@ Pass 2 streams every row once more, completes it, and writes it.
 
 from __future__ import annotations
 
-import heapq
 import json
 import os
 from collections import Counter, defaultdict
+from bisect import bisect_right
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -23,32 +23,75 @@ from multiprocessing import get_context
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from quotes.normalise import fold_key
 from quotes.shards import ROW_GROUP, SHARD_TABLES, SORT_KEYS, finished_shards
 from quotes.speakers import speaker_id
-from quotes.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA, TableWriter
+from quotes.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA, TableWriter, table_of
 from quotes.splits import split_of
 
 READ_BATCH = ROW_GROUP
-FAN_IN = 16  # files merged at once; more shards than this are first merged into sorted runs
+FAN_IN = 64  # files merged at once; more shards than this are first merged into sorted runs
 
 
 def iter_rows(work: Path, table: str, columns: list[str] | None = None) -> Iterator[dict]:
-    """All rows of one table across shards, in sorted order."""
-    return _merged(_runs(work, table), table, columns)
+    """All rows of one table across shards, in sorted order, as dicts (for the few columns the
+    survey reads; the writers take the Arrow blocks whole)."""
+    for block in _merged(_runs(work, table), table, columns):
+        yield from block.to_pylist()
 
 
-def _merged(paths: list[Path], table: str, columns: list[str] | None = None) -> Iterator[dict]:
-    keys = SORT_KEYS[table]
-    streams = [_file_rows(path, columns) for path in paths]
-    return heapq.merge(*streams, key=lambda r: tuple(r[k] for k in keys))
+def _merged(paths: list[Path], table: str, columns: list[str] | None = None) -> Iterator[pa.Table]:
+    """The rows of sorted files as one sorted stream of Arrow tables (a k-way merge by blocks).
+
+    Each file is read a row group at a time. The cutoff is the smallest last key among the files
+    still being read: every row up to it, from every file, is already in memory and nothing read
+    later can sort before it, so those rows are sorted together (a stable sort: ties keep file
+    order, as a row-by-row merge would) and given out; the rest waits for the next round."""
+    keys = list(SORT_KEYS[table])
+    read = None if columns is None else list(dict.fromkeys([*keys, *columns]))
+    streams = [_SortedFile(path, keys, read) for path in paths]
+    while True:
+        live = [s for s in streams if s.has_rows()]
+        if not live:
+            return
+        reading = [s.keys[-1] for s in live if not s.finished]
+        cutoff = min(reading) if reading else None
+        parts = [part for part in (s.take_through(cutoff) for s in live) if part.num_rows]
+        if len(parts) == 1:
+            yield parts[0]
+            continue
+        block = pa.concat_tables(parts)
+        yield block.take(pc.sort_indices(block, sort_keys=[(k, "ascending") for k in keys]))
 
 
-def _file_rows(path: Path, columns: list[str] | None) -> Iterator[dict]:
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=READ_BATCH, columns=columns):
-        yield from batch.to_pylist()
+class _SortedFile:
+    """One sorted Parquet file read a row group at a time, with the keys of the rows held."""
+
+    def __init__(self, path: Path, keys: list[str], columns: list[str] | None):
+        self.batches = pq.ParquetFile(path).iter_batches(batch_size=READ_BATCH, columns=columns)
+        self.key_names = keys
+        self.rows: pa.Table | None = None
+        self.keys: list[tuple] = []
+        self.finished = False
+
+    def has_rows(self) -> bool:
+        while not self.keys and not self.finished:
+            batch = next(self.batches, None)
+            if batch is None:
+                self.finished = True
+                break
+            self.rows = pa.Table.from_batches([batch])
+            self.keys = list(zip(*(batch.column(k).to_pylist() for k in self.key_names)))
+        return bool(self.keys)
+
+    def take_through(self, cutoff: tuple | None) -> pa.Table:
+        """Remove and return the held rows whose key is at most `cutoff` (all when None)."""
+        n = len(self.keys) if cutoff is None else bisect_right(self.keys, cutoff)
+        part, self.rows, self.keys = self.rows.slice(0, n), self.rows.slice(n), self.keys[n:]
+        return part
 
 
 def _runs(work: Path, table: str) -> list[Path]:
@@ -75,17 +118,10 @@ def _runs(work: Path, table: str) -> list[Path]:
 
 
 def _write_run(paths: list[Path], table: str, out: Path) -> None:
-    schema = SHARD_TABLES[table]
     tmp = out.with_name(f".{out.name}.tmp")
-    with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-        rows: list[dict] = []
-        for row in _merged(paths, table):
-            rows.append(row)
-            if len(rows) >= ROW_GROUP:
-                writer.write_table(pa.Table.from_pylist(rows, schema=schema))
-                rows = []
-        if rows:
-            writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+    with pq.ParquetWriter(tmp, SHARD_TABLES[table], compression="zstd") as writer:
+        for block in _merged(paths, table):
+            writer.write_table(block, row_group_size=ROW_GROUP)
     os.replace(tmp, out)
 
 
@@ -222,11 +258,10 @@ def _split(corpus: Corpus, article_id: str) -> str:
 def _write_articles(work: Path, out: Path, metadata: dict[str, str], split_files: bool, corpus: Corpus) -> Counter:
     totals: Counter = Counter()
     with TableWriter(out, "articles", ARTICLES_SCHEMA, metadata, split_files) as writer:
-        for row in article_rows(work, corpus):
-            row["split"] = _split(corpus, row["article_id"])
-            writer.add(row)
-            totals["read"] += 1
-            totals[f"status:{row['status']}"] += 1
+        for block in article_blocks(work, corpus):
+            writer.add_table(block.append_column("split", pa.array(_splits(corpus, block), pa.string())))
+            totals["read"] += block.num_rows
+            totals.update(f"status:{status}" for status in block.column("status").to_pylist())
     return totals
 
 
@@ -235,15 +270,18 @@ def _write_quotes(work: Path, out: Path, metadata: dict[str, str], split_files: 
     totals: Counter = Counter()
     speakers: dict[str, SpeakerStats] = defaultdict(SpeakerStats)
     with TableWriter(out, "quotes", QUOTES_SCHEMA, metadata, split_files) as writer:
-        for row in kept_rows(work, "quotes", corpus):
-            row["speaker_id"] = corpus.speaker_join.get(row["speaker_id"], row["speaker_id"])
-            row["occurrences"] = corpus.occurrences.get(row["quote_cluster"], 1)
-            row["split"] = _split(corpus, row["article_id"])
-            writer.add(row)
-            totals["quotes"] += 1
-            totals[row["quote_type"]] += 1
-            if row["speaker_id"]:
-                _count_speaker(speakers[row["speaker_id"]], row)
+        for block in kept_blocks(work, "quotes", corpus):
+            ids = [corpus.speaker_join.get(sid, sid) for sid in block.column("speaker_id").to_pylist()]
+            occurrences = [corpus.occurrences.get(c, 1) for c in block.column("quote_cluster").to_pylist()]
+            block = block.set_column(block.schema.get_field_index("speaker_id"), "speaker_id", pa.array(ids, pa.string()))
+            block = block.append_column("occurrences", pa.array(occurrences, pa.int32()))
+            writer.add_table(block.append_column("split", pa.array(_splits(corpus, block), pa.string())))
+            totals["quotes"] += block.num_rows
+            totals.update(block.column("quote_type").to_pylist())
+            columns = [block.column(name).to_pylist() for name in ("speaker", "speaker_type", "speaker_title", "article_id")]
+            for sid, *fields in zip(ids, *columns):
+                if sid:
+                    _count_speaker(speakers[sid], *fields)
     with TableWriter(out, "speakers", SPEAKERS_SCHEMA, metadata) as writer:
         for sid in sorted(speakers):
             writer.add(_speaker_row(sid, speakers[sid]))
@@ -254,51 +292,75 @@ def _write_quotes(work: Path, out: Path, metadata: dict[str, str], split_files: 
 def _write_rejected(work: Path, out: Path, metadata: dict[str, str], split_files: bool, corpus: Corpus) -> Counter:
     totals: Counter = Counter()
     with TableWriter(out, "rejected", REJECTED_SCHEMA, metadata) as writer:
-        for row in kept_rows(work, "rejected", corpus):
-            writer.add(row)
-            totals["rejected"] += 1
+        for block in kept_blocks(work, "rejected", corpus):
+            writer.add_table(block)
+            totals["rejected"] += block.num_rows
     return totals
 
 
-def article_rows(work: Path, corpus: Corpus) -> Iterator[dict]:
-    """Every article read, once per copy: the kept copy as read, the others marked duplicate
-    (with their text left out: the kept copy has it)."""
-    for copies in _groups_by(iter_rows(work, "articles"), "article_id"):
-        kept = _kept_copy(copies)
-        kept_text = kept["text"]
-        for row in copies:
-            row.pop("article_sha")
-            if row is not kept:
-                other = " with another text" if row["text"] != kept_text else ""
+def _splits(corpus: Corpus, block: pa.Table) -> list[str]:
+    """The split of each row's article (rows come grouped by article: one hash per article)."""
+    splits, last_id, last_split = [], None, ""
+    for article_id in block.column("article_id").to_pylist():
+        if article_id != last_id:
+            last_id, last_split = article_id, _split(corpus, article_id)
+        splits.append(last_split)
+    return splits
+
+
+def _touches_duplicates(block: pa.Table, corpus: Corpus) -> bool:
+    """Whether any row of the block belongs to an id given twice or a text given twice: only
+    such blocks are unpacked into rows, the others pass through whole."""
+    suspects = corpus.kept_sha.keys() | corpus.same_text_as.keys()
+    return bool(suspects) and any(i in suspects for i in block.column("article_id").to_pylist())
+
+
+def article_blocks(work: Path, corpus: Corpus) -> Iterator[pa.Table]:
+    """Every article read, once per copy: the kept copy as read (the first copy with the text
+    hash the survey chose), the others marked duplicate, with their text left out."""
+    previous = None
+    for block in _merged(_runs(work, "articles"), "articles"):
+        if not _touches_duplicates(block, corpus):
+            yield block.drop_columns(["article_sha"])
+            continue
+        rows = block.to_pylist()
+        for row in rows:
+            article_id, sha = row["article_id"], row.pop("article_sha")
+            kept_sha = corpus.kept_sha.get(article_id)
+            if kept_sha is not None and (sha != kept_sha or previous == (article_id, sha)):
+                other = " with another text" if sha != kept_sha else ""
                 row.update(text="", status="duplicate", status_reason=f"the same id again{other}")
-            elif row["article_id"] in corpus.same_text_as:
-                row.update(text="", status="duplicate", status_reason=f"same text as article {corpus.same_text_as[row['article_id']]}")
-            yield row
+            elif article_id in corpus.same_text_as:
+                row.update(text="", status="duplicate", status_reason=f"same text as article {corpus.same_text_as[article_id]}")
+            previous = (article_id, sha)
+        yield table_of(rows, block.schema.remove(block.schema.get_field_index("article_sha")))
 
 
-def kept_rows(work: Path, table: str, corpus: Corpus) -> Iterator[dict]:
+def kept_blocks(work: Path, table: str, corpus: Corpus) -> Iterator[pa.Table]:
     """The quotes (or rejected candidates) of the copy of each article that is kept; an article
     given twice with the same text has its rows twice, sorted next to each other: skip repeats."""
     keys = SORT_KEYS[table]
     previous = None
-    for row in iter_rows(work, table):
-        key = tuple(row[k] for k in keys)
-        sha = row.pop("article_sha")
-        if key == previous or corpus.dropped(row["article_id"], sha):
-            continue
-        previous = key
-        yield row
+    for block in _merged(_runs(work, table), table):
+        if _touches_duplicates(block, corpus):
+            keep = []
+            for row in block.select(keys).to_pylist():
+                key = tuple(row[k] for k in keys)
+                keep.append(key != previous and not corpus.dropped(row["article_id"], row["article_sha"]))
+                previous = key
+            block = block.filter(pa.array(keep, pa.bool_()))
+        yield block.drop_columns(["article_sha"])
 
 
-def _count_speaker(stats: SpeakerStats, row: dict) -> None:
-    stats.names[row["speaker"]] += 1
-    stats.types[row["speaker_type"]] += 1
-    if row["speaker_title"]:
-        stats.titles.add(row["speaker_title"])
+def _count_speaker(stats: SpeakerStats, speaker: str, speaker_type: str, title: str | None, article_id: str) -> None:
+    stats.names[speaker] += 1
+    stats.types[speaker_type] += 1
+    if title:
+        stats.titles.add(title)
     stats.quotes += 1
-    if row["article_id"] != stats.last_article:  # rows come sorted by article
+    if article_id != stats.last_article:  # rows come sorted by article
         stats.articles += 1
-        stats.last_article = row["article_id"]
+        stats.last_article = article_id
 
 
 def _folded_then_exact(name: str) -> tuple[str, str]:

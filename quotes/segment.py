@@ -53,6 +53,7 @@ class Segmented:
     paragraphs: list[Paragraph]
     quotes: list[QuoteSpan]  # top-level quote-mark spans, in order
     sentences: list[Sentence]
+    has_credits: bool = True  # whether a photo credit (Ảnh: ...) occurs anywhere in the text
 
 
 DOUBLE_OPEN, DOUBLE_CLOSE, DOUBLE_EITHER = "“«„", "”»", '"'
@@ -185,7 +186,8 @@ ABBREVIATIONS = frozenset(
 BOUNDARY = regex.compile(r"([.!?…]+)([\"”’»']*)(\s+)(?=[\p{Lu}\p{N}“\"«‘'(\[-])")
 
 
-def split_sentences(text: str, paragraph: Paragraph, spans: list[QuoteSpan], first_index: int) -> list[Sentence]:
+def split_sentences(text: str, paragraph: Paragraph, spans: list[QuoteSpan], first_index: int,
+                    has_credits: bool = True) -> list[Sentence]:
     """Sentences of one paragraph; full stops inside a quotation do not end a sentence."""
     cuts = [paragraph.start]
     inside = _containment(spans)
@@ -201,7 +203,8 @@ def split_sentences(text: str, paragraph: Paragraph, spans: list[QuoteSpan], fir
         dot = m.start() - 1 if text[m.start() - 1] not in "\"”’»'" else m.start() - 2
         if not inside(m.start()) and not _is_abbreviation(text, dot):
             cuts.append(m.start())
-    cuts += _credit_cuts(text, paragraph)
+    if has_credits:
+        cuts += _credit_cuts(text, paragraph)
     cuts = sorted(set(cuts)) + [paragraph.end]
     sentences = []
     for start, end in zip(cuts, cuts[1:]):
@@ -209,7 +212,8 @@ def split_sentences(text: str, paragraph: Paragraph, spans: list[QuoteSpan], fir
             end -= 1
         if end > start:
             sentences.append(Sentence(first_index + len(sentences), paragraph.index, start, end, paragraph.caption))
-    _mark_captions(text, sentences)
+    if has_credits:
+        _mark_captions(text, sentences)
     return sentences
 
 
@@ -283,8 +287,10 @@ def segment(text: str) -> Segmented:
     paragraphs = split_paragraphs(text)
     quotes: list[QuoteSpan] = []
     sentences: list[Sentence] = []
+    # Most articles carry no photo credit: one search spares every paragraph its own.
+    has_credits = load().credit_regex.search(text) is not None
     for paragraph in paragraphs:
         spans = pair_quote_marks(text, paragraph.start, paragraph.end)
         quotes += spans
-        sentences += split_sentences(text, paragraph, spans, len(sentences))
-    return Segmented(text, paragraphs, quotes, sentences)
+        sentences += split_sentences(text, paragraph, spans, len(sentences), has_credits)
+    return Segmented(text, paragraphs, quotes, sentences, has_credits)

@@ -22,7 +22,8 @@ from quotes.normalise import fold_key
 from quotes.pipeline import extract_article
 from quotes.read import RawRecord, to_article
 from quotes.records import Article
-from quotes.write import (ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, article_row, quote_row, rejection_row)
+from quotes.write import (ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, article_row, quote_row, rejection_row,
+                          table_of)
 
 # In shards every row carries its article's text hash, so the merge can keep one copy of an
 # article given twice (same id) and drop the other copy's quotes with it.
@@ -92,8 +93,9 @@ def process_batch(records: list[RawRecord | Article]) -> BatchResult:
     return result
 
 
-# Small row groups: the merge holds one row group per open file, so memory stays small.
-ROW_GROUP = 256
+# The merge holds one row group per open file: row groups stay small enough for memory to stay
+# small, large enough for writing them to stay cheap.
+ROW_GROUP = 1024
 
 
 def write_sorted(table: pa.Table, path: Path) -> None:
@@ -107,9 +109,9 @@ def shard_done(work: Path, key: str) -> bool:
 def write_shard(result: BatchResult, work: Path, key: str) -> dict[str, int]:
     """Write one shard atomically; return its counts by table and quote type."""
     for name, schema in SHARD_TABLES.items():
-        rows = sorted(getattr(result, name), key=lambda r: tuple(r[k] for k in SORT_KEYS[name]))
+        table = table_of(getattr(result, name), schema)
         tmp = work / f".{key}.{name}.parquet.tmp"
-        write_sorted(pa.Table.from_pylist(rows, schema=schema), tmp)
+        write_sorted(table.sort_by([(k, "ascending") for k in SORT_KEYS[name]]), tmp)
         os.replace(tmp, work / f"{key}.{name}.parquet")
     (work / f"{key}.done").touch()
     return counts(result)

@@ -32,6 +32,14 @@ class Entity:
     titles: list[str] = field(default_factory=list)  # folded, aliases applied
     title_text: str = ""  # a title as written, for a person known only by role
     gender: str = "any"
+    name_keys: list[list[str]] = field(default_factory=list)  # each name's folded words
+
+    def __post_init__(self):
+        self.name_keys = [[fold_key(word) for word in name.split()] for name in self.names]
+
+    def add_name(self, name: str) -> None:
+        self.names.append(name)
+        self.name_keys.append([fold_key(word) for word in name.split()])
 
     @property
     def canonical(self) -> str:
@@ -129,9 +137,9 @@ class SpeakerIndex:
         tokens = [fold_key(t) for t in name.split()]
         if len(tokens) >= 2:
             for entity in self.entities:
-                if entity.kind == "person" and any(_same_full_name(tokens, n) for n in entity.names):
+                if entity.kind == "person" and any(_same_full_name(tokens, key) for key in entity.name_keys):
                     if name not in entity.names:
-                        entity.names.append(name)
+                        entity.add_name(name)
                     return entity, "explicit"
             return self._new(Entity("person", names=[name], title_text=mention.title)), "explicit"
         token = tokens[0]
@@ -139,7 +147,7 @@ class SpeakerIndex:
         for how, test in (("surname", lambda ts: ts[-1] == token), ("surname", lambda ts: ts[0] == token),
                           ("fuzzy", lambda ts: _similar(ts[-1], token))):
             found = self._nearest(mention.start, lambda e, test=test: e.kind == "person" and any(
-                len(n.split()) >= 2 and test([fold_key(t) for t in n.split()]) for n in e.names))
+                len(key) >= 2 and test(key) for key in e.name_keys))
             if found:
                 return found, how
         found = self._nearest(mention.start, lambda e: e.kind == "person" and fold_key(e.canonical) == token)
@@ -206,7 +214,7 @@ class SpeakerIndex:
             return None
         word = fold_key(mention.text)
         return self._nearest(mention.start, lambda e: e.kind == "person" and any(
-            len(n.split()) >= 2 and fold_key(n.split()[-1]) == word for n in e.names))
+            len(key) >= 2 and key[-1] == word for key in e.name_keys))
 
     def _resolve_title(self, mention: Mention) -> Resolution:
         wanted = canonical_title(PARENTHESIS.sub("", mention.title))  # the role, without its aside
@@ -251,8 +259,7 @@ class SpeakerIndex:
         return Resolution(entity.canonical, "person", "description")
 
 
-def _same_full_name(tokens: list[str], name: str) -> bool:
-    other = [fold_key(t) for t in name.split()]
+def _same_full_name(tokens: list[str], other: list[str]) -> bool:
     return tokens == other or (len(other) >= 2 and tokens[-1] == other[-1] and tokens[0] == other[0])
 
 
