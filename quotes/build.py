@@ -30,7 +30,7 @@ from quotes.read import RawRecord, read_raw, source_files
 from quotes.shards import run_shard, shard_counts, shard_done
 
 SCHEMA_VERSION = "2"
-BATCH_SIZE = 500
+BATCH_SIZE = 1000
 
 
 @dataclass

@@ -12,9 +12,9 @@ from quotes.release import ReleaseError
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from quotes.build import build
+    from quotes.build import BATCH_SIZE, build
 
-    report = build(args.sources, Path(args.out), workers=args.workers, batch_size=args.batch_size,
+    report = build(args.sources, Path(args.out), workers=args.workers, batch_size=args.batch_size or BATCH_SIZE,
                    split_by=args.split_by, engine=args.engine)
     print(f"built {args.out} in {report.seconds:.1f}s: {report.summary()}", file=sys.stderr)
     if report.ok == 0:
@@ -111,7 +111,7 @@ def parser() -> argparse.ArgumentParser:
                    help="assign train/dev/test by article, or keep articles sharing a person speaker together")
     b.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     b.add_argument("--strict", action="store_true", help="exit 1 if any article is not ok (empty, undecodable, ...)")
-    b.add_argument("--batch-size", type=int, default=500, help="articles per shard (default: 500)")
+    b.add_argument("--batch-size", type=int, default=None, help="articles per shard (default: 1000)")
     b.add_argument("--engine", choices=["local", "ray"], default="local",
                    help="local processes, or Ray Data (pip install 'quotes[ray]'; connects to RAY_ADDRESS if set)")
     b.set_defaults(func=cmd_build)

@@ -234,6 +234,9 @@ def merge(work: Path, out: Path, metadata: dict[str, str], split_by: str = "arti
     """Write out/{articles,quotes,speakers,rejected}.{parquet,csv} from the shards in work.
     After the survey, the three tables are independent: with several workers they are written
     in parallel processes."""
+    if workers > 1 and len(finished_shards(work)) > FAN_IN:  # each table's sorted runs: an independent pass
+        with ProcessPoolExecutor(min(workers, len(SHARD_TABLES)), mp_context=get_context("fork")) as pool:
+            list(pool.map(_runs, [work] * len(SHARD_TABLES), SHARD_TABLES))
     corpus = survey(work, split_by)
     jobs = [(writer, work, out, metadata, split_files, corpus) for writer in (_write_quotes, _write_rejected, _write_articles)]
     totals: Counter = Counter()

@@ -119,26 +119,22 @@ def normalise_text(text: str) -> str:
     return normalise(text)[0]
 
 
-# Old-style tone placement puts the mark on the first vowel of oa/oe/uy; the new
-# style on the second. The key maps both to one spelling; it is used only to
-# compare words, never written out.
-_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
-_GLIDE_PAIRS = regex.compile(
-    r"([oO])([" + _TONE_MARKS + r"])([aAeE])|([uU])([" + _TONE_MARKS + r"])([yY])"
-)
+# Old-style tone placement puts the mark on the first vowel of oa/oe/uy (òa, ùy); the new
+# style on the second (oà, uỳ). The key maps both to the new spelling; it is used only to
+# compare words, never written out. In NFC text an old-style pair is one of these letters
+# (o or u carrying only a tone mark) followed by the glide's second vowel.
+_OLD_STYLE = regex.compile(r"([òóỏõọ])([ae])|([ùúủũụ])(y)")
+_TONE_OF = {"ò": "\u0300", "ó": "\u0301", "ỏ": "\u0309", "õ": "\u0303", "ọ": "\u0323",
+            "ù": "\u0300", "ú": "\u0301", "ủ": "\u0309", "ũ": "\u0303", "ụ": "\u0323"}
 
 
-def _move_tone(m: regex.Match) -> str:
-    if m.group(1):
-        return m.group(1) + m.group(3) + m.group(2)
-    return m.group(4) + m.group(6) + m.group(5)
+def _new_style(m: regex.Match) -> str:
+    toned, glide = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", toned)[0] + glide + _TONE_OF[toned])
 
 
 @lru_cache(maxsize=1 << 16)
 def fold_key(text: str) -> str:
     """A comparison key: NFC, lower case, tone placement unified, spaces collapsed."""
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    # Keep vowel-shape marks (circumflex, breve, horn) next to their letter so the
-    # tone mark is the only thing that moves.
-    decomposed = _GLIDE_PAIRS.sub(_move_tone, decomposed)
-    return " ".join(unicodedata.normalize("NFC", decomposed).split())
+    folded = _OLD_STYLE.sub(_new_style, unicodedata.normalize("NFC", text.casefold()))
+    return " ".join(folded.split())
