@@ -34,6 +34,7 @@ OBJECT_BEFORE = {
     "rằng": regex.compile(r"\s+(?:(?!rằng|là)[^,:;.!?“”\"«»])" + r"{1,60}?\s+(?=rằng" + WORD_END + ")", regex.IGNORECASE),
     "là": regex.compile(r"\s+(?:(?!rằng|là)[^,:;.!?“”\"«»])" + r"{1,60}?\s+(?=(?:rằng|là)" + WORD_END + ")", regex.IGNORECASE),
 }
+OBJECT_STOP = regex.compile(r"[,:;.!?“”\"«»]")  # what the object of OBJECT_BEFORE never holds
 COMPLEMENTISER = regex.compile(r"(?:\s*[:,]\s*|\s*)(?:(?:rằng|là)" + WORD_END + r")?(?:\s*[:,])?\s*", regex.IGNORECASE)
 HAS_COMPLEMENTISER = regex.compile(r"[:,]|rằng|là", regex.IGNORECASE)
 TAIL_ONLY = regex.compile(r"^(?:(?:ngay\s+)?(?:tại|trong|với|khi|hôm|ngày|sau|trước|trên|ở|lúc|thêm|vào)" + WORD_END + r"[^“”\"«»]{0,80})?$", regex.IGNORECASE)
@@ -114,7 +115,8 @@ class ArticleDetector:
         self.lowered = self.text.lower()
         self.cue_matches = list(self.lex.cue_regex.finditer(self.text, self.lowered))
         self.cue_starts = [m.start() for m in self.cue_matches]
-        self.trap_matches = list(self.lex.trap_regex.finditer(self.text, self.lowered))
+        # Traps only matter where they overlap a cue.
+        self.trap_matches = list(self.lex.trap_regex.finditer(self.text, self.lowered)) if self.cue_matches else []
         self.trap_starts = [m.start() for m in self.trap_matches]
 
     # -- helpers ---------------------------------------------------------------
@@ -417,13 +419,26 @@ class ArticleDetector:
         pos = cue.end
         direct = COMPLEMENTISER.match(self.text, pos)
         if not HAS_COMPLEMENTISER.search(direct.group(0)):
-            objects = OBJECT_BEFORE["là" if cue.cue.takes == "complement" else "rằng"]
-            for pattern in (ADDRESSEE, objects):
+            complementiser = "là" if cue.cue.takes == "complement" else "rằng"
+            for pattern in (ADDRESSEE, OBJECT_BEFORE[complementiser]):
+                if pattern is not ADDRESSEE and not self.complementiser_near(pos, complementiser):
+                    continue
                 m = pattern.match(self.text, pos)
                 if m and not self.spans_in(m.start(), m.end()):
                     pos = m.end()
         m = COMPLEMENTISER.match(self.text, pos)
         return m.end(), bool(HAS_COMPLEMENTISER.search(m.group(0)))
+
+    def complementiser_near(self, pos: int, complementiser: str) -> bool:
+        """Whether an object-then-complementiser can follow pos at all: the object holds no
+        punctuation, so the complementiser must start before the next mark. A cheap test that
+        spares most cues the slow pattern."""
+        if len(self.lowered) != len(self.text):
+            return True
+        stop = OBJECT_STOP.search(self.text, pos)
+        limit = stop.start() if stop else len(self.text)
+        words = ("rằng", "là") if complementiser == "là" else ("rằng",)
+        return any(self.lowered.find(word, pos, limit + len(word)) != -1 for word in words)
 
     def clause_end(self, start: int, limit: int) -> int:
         """The end of the reported clause: the limit, minus a source tail and final punctuation."""
@@ -584,7 +599,8 @@ class ArticleDetector:
     def source_mention(self, m: regex.Match) -> Mention | None:
         np = m.group("np")
         key = fold_key(np)
-        if any(key == trap or key.startswith(trap + " ") for trap in self.lex.source_traps):
+        words = key.split()
+        if any(" ".join(words[:n]) in self.lex.source_traps for n in range(1, len(words) + 1)):  # the trap or trap + words
             self.reject(m.start(), m.end(), "theo_not_a_source", "source")
             return None
         np_start = m.start("np")

@@ -66,3 +66,27 @@ def test_apostrophe_inside_a_name_is_not_a_quote_mark():
 def test_invisible_and_odd_characters_are_normalised():
     text, steps = normalise("Ông\u00a0Ba\u200b nói\r\n")
     assert text == "Ông Ba nói" and {"spaces", "invisible_chars", "newlines"} <= set(steps)
+
+
+@pytest.mark.parametrize("a,b", [
+    ("Khỏe mạnh", "khoẻ  mạnh"),  # tone placement, case and spacing
+    ("THÚY", "thuý"),
+    (unicodedata.normalize("NFD", "Hòa Bình"), "hoà bình"),  # decomposed input
+    ("ụy ban", "uỵ ban"),
+])
+def test_fold_key_makes_spelling_variants_equal(a, b):
+    assert fold_key(a) == fold_key(b)
+
+
+@pytest.mark.parametrize("a,b", [("hoa", "hoà"), ("tòa", "tóa"), ("quy", "quý"), ("ộa", "oạ")])
+def test_fold_key_keeps_words_that_differ_apart(a, b):
+    assert fold_key(a) != fold_key(b)
+
+
+def test_phrase_matcher_prefers_the_longest_phrase_and_whole_words():
+    from quotes.lexicon import PhraseMatcher
+
+    matcher = PhraseMatcher(["nói", "nói thêm", "cho biết", "hoà giải"])
+    text = "Ông nói  thêm rằng hòa giải xong; bà nóiii không, rồi cho biết thêm."
+    assert [m.group(0) for m in matcher.finditer(text)] == ["nói  thêm", "hòa giải", "cho biết"]
+    assert [text[m.start():m.end()] for m in matcher.finditer(text)] == ["nói  thêm", "hòa giải", "cho biết"]
