@@ -33,7 +33,7 @@ from quotes.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKE
 from quotes.splits import split_of
 
 READ_BATCH = ROW_GROUP
-FAN_IN = 64  # files merged at once; more shards than this are first merged into sorted runs
+FAN_IN = 16  # files merged at once; more shards than this are first merged into sorted runs
 
 
 def iter_rows(work: Path, table: str, columns: list[str] | None = None) -> Iterator[dict]:
