@@ -132,7 +132,7 @@ class ArticleDetector:
         return i >= 0 and pos < self.seg.quotes[i].inner_end
 
     def is_credit(self, sentence: Sentence) -> bool:
-        return self.seg.has_credits and self.lex.credit_regex.match(self.text, sentence.start) is not None
+        return self.paragraph(sentence).has_credit and self.lex.credit_regex.match(self.text, sentence.start) is not None
 
     def paragraph(self, sentence: Sentence):
         return self.seg.paragraphs[sentence.paragraph]

@@ -12,7 +12,7 @@ from importlib import resources
 
 import regex
 
-from quotes.normalise import fold_key
+from quotes.normalise import OLD_TO_NEW_TONE, fold_key
 
 LEXICON_DIR = resources.files("quotes") / "lexicons"
 
@@ -37,13 +37,7 @@ def lexicon_hash() -> str:
     return digest.hexdigest()
 
 
-_TONE_VARIANTS = {
-    # old-style <-> new-style tone placement on oa, oe, uy
-    "òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ",
-    "òe": "oè", "óe": "oé", "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ",
-    "ùy": "uỳ", "úy": "uý", "ủy": "uỷ", "ũy": "uỹ", "ụy": "uỵ",
-}
-_TONE_VARIANTS.update({new: old for old, new in list(_TONE_VARIANTS.items())})
+_TONE_VARIANTS = {**OLD_TO_NEW_TONE, **{new: old for old, new in OLD_TO_NEW_TONE.items()}}  # either way round
 _TONE_PAIR = regex.compile("|".join(map(regex.escape, _TONE_VARIANTS)), regex.IGNORECASE)
 
 

@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -135,6 +136,11 @@ class Corpus:
     occurrences: dict[str, int] = field(default_factory=dict)  # quote_cluster -> count, when above 1
     speaker_join: dict[str, str] = field(default_factory=dict)  # speaker_id -> joined speaker_id
     groups: dict[str, str] = field(default_factory=dict)  # article_id -> split group (speaker mode)
+
+    @cached_property
+    def duplicated(self) -> frozenset[str]:
+        """Ids given twice or whose text was given under another id (asked once the survey is done)."""
+        return frozenset(self.kept_sha) | frozenset(self.same_text_as)
 
     def dropped(self, article_id: str, sha: str) -> bool:
         """Rows of this copy of the article are not in the dataset (a duplicate)."""
@@ -314,8 +320,7 @@ def _splits(corpus: Corpus, block: pa.Table) -> list[str]:
 def _touches_duplicates(block: pa.Table, corpus: Corpus) -> bool:
     """Whether any row of the block belongs to an id given twice or a text given twice: only
     such blocks are unpacked into rows, the others pass through whole."""
-    suspects = corpus.kept_sha.keys() | corpus.same_text_as.keys()
-    return bool(suspects) and any(i in suspects for i in block.column("article_id").to_pylist())
+    return bool(corpus.duplicated) and any(i in corpus.duplicated for i in block.column("article_id").to_pylist())
 
 
 def article_blocks(work: Path, corpus: Corpus) -> Iterator[pa.Table]:

@@ -120,21 +120,18 @@ def normalise_text(text: str) -> str:
 
 
 # Old-style tone placement puts the mark on the first vowel of oa/oe/uy (òa, ùy); the new
-# style on the second (oà, uỳ). The key maps both to the new spelling; it is used only to
-# compare words, never written out. In NFC text an old-style pair is one of these letters
-# (o or u carrying only a tone mark) followed by the glide's second vowel.
-_OLD_STYLE = regex.compile(r"([òóỏõọ])([ae])|([ùúủũụ])(y)")
-_TONE_OF = {"ò": "\u0300", "ó": "\u0301", "ỏ": "\u0309", "õ": "\u0303", "ọ": "\u0323",
-            "ù": "\u0300", "ú": "\u0301", "ủ": "\u0309", "ũ": "\u0303", "ụ": "\u0323"}
-
-
-def _new_style(m: regex.Match) -> str:
-    toned, glide = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", toned)[0] + glide + _TONE_OF[toned])
+# style on the second (oà, uỳ). The key maps old to new; it is used only to compare words,
+# never written out. The lexicons use the same pairs to match either spelling.
+OLD_TO_NEW_TONE = {
+    "òa": "oà", "óa": "oá", "ỏa": "oả", "õa": "oã", "ọa": "oạ",
+    "òe": "oè", "óe": "oé", "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ",
+    "ùy": "uỳ", "úy": "uý", "ủy": "uỷ", "ũy": "uỹ", "ụy": "uỵ",
+}
+_OLD_STYLE = regex.compile("|".join(OLD_TO_NEW_TONE))
 
 
 @lru_cache(maxsize=1 << 16)
 def fold_key(text: str) -> str:
     """A comparison key: NFC, lower case, tone placement unified, spaces collapsed."""
-    folded = _OLD_STYLE.sub(_new_style, unicodedata.normalize("NFC", text.casefold()))
+    folded = _OLD_STYLE.sub(lambda m: OLD_TO_NEW_TONE[m.group(0)], unicodedata.normalize("NFC", text.casefold()))
     return " ".join(folded.split())

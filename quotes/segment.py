@@ -21,6 +21,7 @@ class Paragraph:
     end: int
     furniture: str | None = None  # the boilerplate pattern it matched, if any
     caption: bool = False
+    has_credit: bool = True  # whether a photo credit (Ảnh: ...) may start in it
 
 
 @dataclass
@@ -53,7 +54,6 @@ class Segmented:
     paragraphs: list[Paragraph]
     quotes: list[QuoteSpan]  # top-level quote-mark spans, in order
     sentences: list[Sentence]
-    has_credits: bool = True  # whether a photo credit (Ảnh: ...) occurs anywhere in the text
 
 
 DOUBLE_OPEN, DOUBLE_CLOSE, DOUBLE_EITHER = "“«„", "”»", '"'
@@ -186,8 +186,7 @@ ABBREVIATIONS = frozenset(
 BOUNDARY = regex.compile(r"([.!?…]+)([\"”’»']*)(\s+)(?=[\p{Lu}\p{N}“\"«‘'(\[-])")
 
 
-def split_sentences(text: str, paragraph: Paragraph, spans: list[QuoteSpan], first_index: int,
-                    has_credits: bool = True) -> list[Sentence]:
+def split_sentences(text: str, paragraph: Paragraph, spans: list[QuoteSpan], first_index: int) -> list[Sentence]:
     """Sentences of one paragraph; full stops inside a quotation do not end a sentence."""
     cuts = [paragraph.start]
     inside = _containment(spans)
@@ -203,7 +202,7 @@ def split_sentences(text: str, paragraph: Paragraph, spans: list[QuoteSpan], fir
         dot = m.start() - 1 if text[m.start() - 1] not in "\"”’»'" else m.start() - 2
         if not inside(m.start()) and not _is_abbreviation(text, dot):
             cuts.append(m.start())
-    if has_credits:
+    if paragraph.has_credit:
         cuts += _credit_cuts(text, paragraph)
     cuts = sorted(set(cuts)) + [paragraph.end]
     sentences = []
@@ -212,7 +211,7 @@ def split_sentences(text: str, paragraph: Paragraph, spans: list[QuoteSpan], fir
             end -= 1
         if end > start:
             sentences.append(Sentence(first_index + len(sentences), paragraph.index, start, end, paragraph.caption))
-    if has_credits:
+    if paragraph.has_credit:
         _mark_captions(text, sentences)
     return sentences
 
@@ -291,9 +290,9 @@ def segment(text: str) -> Segmented:
     # (A credit a paragraph's own scan would find also starts inside it in the article's scan.)
     credit_starts = [m.start() for m in load().credit_regex.finditer(text)]
     for paragraph in paragraphs:
+        i = bisect_left(credit_starts, paragraph.start)
+        paragraph.has_credit = i < len(credit_starts) and credit_starts[i] < paragraph.end
         spans = pair_quote_marks(text, paragraph.start, paragraph.end)
         quotes += spans
-        i = bisect_left(credit_starts, paragraph.start)
-        has_credits = i < len(credit_starts) and credit_starts[i] < paragraph.end
-        sentences += split_sentences(text, paragraph, spans, len(sentences), has_credits)
-    return Segmented(text, paragraphs, quotes, sentences, bool(credit_starts))
+        sentences += split_sentences(text, paragraph, spans, len(sentences))
+    return Segmented(text, paragraphs, quotes, sentences)
