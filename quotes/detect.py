@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
+from itertools import islice
 
 import regex
 
@@ -25,6 +26,8 @@ from quotes.records import Mention, Rejection
 from quotes.segment import QuoteSpan, Segmented, Sentence, pair_quote_marks
 
 SEPARATOR = regex.compile(r"\s*[,;:–—]\s*|\s+-\s+|\s*-\s+|\s+-(?=\S)")
+SEPARATOR_MARKS = ",;:–—-"  # every separator holds one of these
+_SEPARATOR_MARK = regex.compile(r"[,;:–—-]")
 END_PUNCT = ".,;:!?…"
 CONJUNCTION = regex.compile(WORD_START + r"(?:nhưng|và|song|rồi|còn|đồng thời)" + WORD_END + r"(?:\s+(?:cũng|đã|còn|vẫn|lại|sau đó))*\s*$", regex.IGNORECASE)
 PASSIVE = regex.compile(WORD_START + r"được" + WORD_END + r"\s+", regex.IGNORECASE)
@@ -52,6 +55,31 @@ HEADLINE_SPEAKER = regex.compile(r"([^:“”\"«»]{2,60}):\s+")
 BEFORE_COLON = regex.compile(r"([^,;:.“”\"«»]{1,120}):\s*$")
 MIN_INDIRECT_WORDS = 3
 SCARE_QUOTE_WORDS = 4
+
+
+def _is_space(char: str) -> bool:
+    """What `\\s` matches in `regex` (str.isspace also counts the separators \\x1c-\\x1f)."""
+    return char.isspace() and not "\x1c" <= char <= "\x1f"
+
+
+def separators(text: str, start: int, end: int):
+    """The matches of SEPARATOR.finditer(text, start, end), found by jumping from mark to mark
+    (, ; : – — -) instead of trying the pattern at every space: a match starts at the spaces
+    right before its mark, so the pattern is tried there only."""
+    pos = start
+    while mark := _SEPARATOR_MARK.search(text, pos, end):
+        at = mark.start()
+        while at > pos and _is_space(text[at - 1]):
+            at -= 1
+        m = SEPARATOR.match(text, at, end)
+        if m:
+            yield m
+        pos = m.end() if m else mark.end()
+
+
+def has_words(text: str, start: int, end: int, n: int) -> bool:
+    """Whether text[start:end] holds at least n words (stops counting at n)."""
+    return sum(1 for _ in islice(TOKEN.finditer(text, start, end), n)) >= n
 
 
 def _adjunct_starts() -> regex.Pattern:
@@ -219,13 +247,17 @@ class ArticleDetector:
     def pieces(self, start: int, end: int) -> list[tuple[int, int]]:
         """Split [start, end) at separators and quotation edges that are outside quotations."""
         cuts = [start]
-        for m in SEPARATOR.finditer(self.text, start, end):
+        for m in separators(self.text, start, end):
             if not self.inside_quotation(m.start()) and not self._inside_parenthesis(m.start(), start):
                 cuts += [m.start(), m.end()]
         for span in self.spans_in(start, end):
             cuts += [span.open, min(span.outer_end, end)]
         cuts = sorted(set(c for c in cuts if start <= c <= end)) + [end]
-        return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a and not SEPARATOR.fullmatch(self.text[a:b])]
+        return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a and not self._is_separator(a, b)]
+
+    def _is_separator(self, a: int, b: int) -> bool:
+        first = self.text[a]  # a separator starts with a space or its mark: most pieces need no match
+        return (first in SEPARATOR_MARKS or _is_space(first)) and SEPARATOR.fullmatch(self.text, a, b) is not None
 
     def _inside_parenthesis(self, pos: int, start: int) -> bool:
         before = self.text[start:pos]
@@ -418,16 +450,24 @@ class ArticleDetector:
         """Skip an addressee (với báo chí), an object before rằng/là, and rằng / là / : / ,."""
         pos = cue.end
         direct = COMPLEMENTISER.match(self.text, pos)
-        if not HAS_COMPLEMENTISER.search(direct.group(0)):
-            complementiser = "là" if cue.cue.takes == "complement" else "rằng"
-            for pattern in (ADDRESSEE, OBJECT_BEFORE[complementiser]):
-                if pattern is not ADDRESSEE and not self.complementiser_near(pos, complementiser):
-                    continue
-                m = pattern.match(self.text, pos)
-                if m and not self.spans_in(m.start(), m.end()):
-                    pos = m.end()
+        if HAS_COMPLEMENTISER.search(direct.group(0)):
+            return direct.end(), True
+        complementiser = "là" if cue.cue.takes == "complement" else "rằng"
+        for pattern in (ADDRESSEE, OBJECT_BEFORE[complementiser]):
+            if pattern is not ADDRESSEE and not self.complementiser_near(pos, complementiser):
+                continue
+            m = pattern.match(self.text, pos)
+            if m and not self.spans_in(m.start(), m.end()):
+                pos = m.end()
+        if pos == cue.end:
+            return direct.end(), False
         m = COMPLEMENTISER.match(self.text, pos)
         return m.end(), bool(HAS_COMPLEMENTISER.search(m.group(0)))
+
+    def may_hold(self, word: str, start: int, end: int) -> bool:
+        """False only when text[start:end] surely lacks the word (in any case): a cheap test
+        before a pattern that needs it."""
+        return len(self.lowered) != len(self.text) or self.lowered.find(word, start, end) != -1
 
     def complementiser_near(self, pos: int, complementiser: str) -> bool:
         """Whether an object-then-complementiser can follow pos at all: the object holds no
@@ -443,10 +483,10 @@ class ArticleDetector:
     def clause_end(self, start: int, limit: int) -> int:
         """The end of the reported clause: the limit, minus a source tail and final punctuation."""
         end = limit
-        tail = NARRATIVE_TAIL.search(self.text, start, end)
+        tail = NARRATIVE_TAIL.search(self.text, start, end) if self.may_hold("hỏi", start, end) else None
         if tail and not self.inside_quotation(tail.start()):
             end = tail.start()
-        source = SOURCE_AFTER.search(self.text, start, end)
+        source = SOURCE_AFTER.search(self.text, start, end) if self.may_hold("theo", start, end) else None
         if source and parse_mention(source.group("np"), source.start("np")):
             end = source.start()
         return self.trim_end(start, end)
@@ -519,7 +559,7 @@ class ArticleDetector:
         """Type the content by its quotation marks and record the candidate."""
         spans = [s for s in self.spans_in(start, end) if s.outer_end <= end + 1]
         quote_type, start, end = self.classify(start, end, spans)
-        if quote_type == "indirect" and len(TOKEN.findall(self.text, start, end)) < MIN_INDIRECT_WORDS:
+        if quote_type == "indirect" and not has_words(self.text, start, end, MIN_INDIRECT_WORDS):
             self.reject(start, end, "content_too_short", rule)
             return None
         if self.covered(start, end):
@@ -651,8 +691,8 @@ class ArticleDetector:
                 continue
             if self.colon_speaker(sentence, span) or self.floating(sentence, span):
                 continue
-            words = len(TOKEN.findall(self.text[span.inner_start:span.inner_end]))
-            reason = "scare_quote_or_name" if words <= SCARE_QUOTE_WORDS else "quotation_without_speaker"
+            long = has_words(self.text, span.inner_start, span.inner_end, SCARE_QUOTE_WORDS + 1)
+            reason = "quotation_without_speaker" if long else "scare_quote_or_name"
             self.reject(span.inner_start, span.inner_end, reason, "quote_marks")
 
     def colon_speaker(self, sentence: Sentence, span: QuoteSpan) -> bool:
@@ -773,7 +813,7 @@ class ArticleDetector:
         """A quotation standing alone after a quoted speaker continues that speaker."""
         lead = self.text[self.sentence_start(sentence):span.open].strip()
         trail = self.text[span.outer_end:sentence.end].strip(" " + END_PUNCT)
-        if lead or trail or len(TOKEN.findall(self.text[span.inner_start:span.inner_end])) <= SCARE_QUOTE_WORDS:
+        if lead or trail or not has_words(self.text, span.inner_start, span.inner_end, SCARE_QUOTE_WORDS + 1):
             return False
         last = self.last_attributed_before(span.open)
         if not last or sentence.paragraph - last.sentence.paragraph > 1 or last.sentence.index < sentence.index - 2:

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from quotes.normalise import fold_key
-from quotes.shards import ROW_GROUP, SHARD_TABLES, SORT_KEYS, finished_shards
+from quotes.shards import ROW_GROUP, SHARD_TABLES, SORT_KEYS, WORK_FILE_OPTIONS, finished_shards
 from quotes.speakers import speaker_id
 from quotes.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA, TableWriter, table_of
 from quotes.splits import split_of
@@ -37,11 +37,11 @@ READ_BATCH = ROW_GROUP
 FAN_IN = 16  # files merged at once; more shards than this are first merged into sorted runs
 
 
-def iter_rows(work: Path, table: str, columns: list[str] | None = None) -> Iterator[dict]:
-    """All rows of one table across shards, in sorted order, as dicts (for the few columns the
-    survey reads; the writers take the Arrow blocks whole)."""
+def iter_rows(work: Path, table: str, columns: list[str]) -> Iterator[tuple]:
+    """All rows of one table across shards, in sorted order, as tuples of the named columns
+    (for the few columns the survey reads; the writers take the Arrow blocks whole)."""
     for block in _merged(_runs(work, table), table, columns):
-        yield from block.to_pylist()
+        yield from zip(*(block.column(name).to_pylist() for name in columns))
 
 
 def _merged(paths: list[Path], table: str, columns: list[str] | None = None) -> Iterator[pa.Table]:
@@ -120,7 +120,7 @@ def _runs(work: Path, table: str) -> list[Path]:
 
 def _write_run(paths: list[Path], table: str, out: Path) -> None:
     tmp = out.with_name(f".{out.name}.tmp")
-    with pq.ParquetWriter(tmp, SHARD_TABLES[table], compression="zstd") as writer:
+    with pq.ParquetWriter(tmp, SHARD_TABLES[table], **WORK_FILE_OPTIONS) as writer:
         for block in _merged(paths, table):
             writer.write_table(block, row_group_size=ROW_GROUP)
     os.replace(tmp, out)
@@ -148,10 +148,11 @@ class Corpus:
         return (kept is not None and kept != sha) or article_id in self.same_text_as
 
 
-def _groups_by(rows: Iterator[dict], key: str) -> Iterator[list[dict]]:
-    group: list[dict] = []
+def _groups_by_first(rows: Iterator[tuple]) -> Iterator[list[tuple]]:
+    """Runs of rows with the same first column (rows come sorted by it)."""
+    group: list[tuple] = []
     for row in rows:
-        if group and row[key] != group[0][key]:
+        if group and row[0] != group[0][0]:
             yield group
             group = []
         group.append(row)
@@ -159,45 +160,63 @@ def _groups_by(rows: Iterator[dict], key: str) -> Iterator[list[dict]]:
         yield group
 
 
-def _kept_copy(copies: list[dict]) -> dict:
-    """Of the copies of one id (sorted by text hash), the first that was read fine."""
-    return next((c for c in copies if c["status"] == "ok"), copies[0])
-
-
 def survey(work: Path, split_by: str) -> Corpus:
     corpus = Corpus()
-    for copies in _groups_by(iter_rows(work, "articles", ["article_id", "article_sha", "status"]), "article_id"):
-        if len(copies) > 1:
-            corpus.kept_sha[copies[0]["article_id"]] = _kept_copy(copies)["article_sha"]
-    for same in _groups_by(iter_rows(work, "texts"), "article_sha"):
-        kept = [r for r in same if not corpus.dropped(r["article_id"], r["article_sha"])]
-        for row in kept[1:]:
-            if row["article_id"] != kept[0]["article_id"]:
-                corpus.same_text_as[row["article_id"]] = kept[0]["article_id"]
-    for cluster in _groups_by(iter_rows(work, "clusters"), "quote_cluster"):
-        count = sum(1 for r in cluster if not corpus.dropped(r["article_id"], r["article_sha"]))
-        if count > 1:
-            corpus.occurrences[cluster[0]["quote_cluster"]] = count
-    columns = ["article_id", "article_sha", "start", "end", "quote_id", "speaker", "speaker_id", "speaker_type"]
-    full_names: dict[str, set[str]] = defaultdict(set)
-    surnames: dict[str, str] = {}
-    for row in iter_rows(work, "quotes", columns):
-        if row["speaker_type"] != "person" or not row["speaker"] or corpus.dropped(row["article_id"], row["article_sha"]):
-            continue
-        words = row["speaker"].split()
-        if len(words) >= 2:
-            full_names[fold_key(words[-1])].add(row["speaker"])
-        else:
-            surnames[row["speaker_id"]] = fold_key(row["speaker"])
-    for old_id, surname in surnames.items():
-        names = full_names.get(surname, set())
-        if len(names) == 1:  # a bare surname joins the one full name in the dataset that ends with it
-            corpus.speaker_join[old_id] = speaker_id(next(iter(names)), "person")
+    for copies in _groups_by_first(iter_rows(work, "articles", ["article_id", "article_sha", "status"])):
+        if len(copies) > 1:  # sorted by text hash: keep the first copy that was read fine
+            article_id, sha, _ = next((c for c in copies if c[2] == "ok"), copies[0])
+            corpus.kept_sha[article_id] = sha
+    for same in _groups_by_first(iter_rows(work, "texts", ["article_sha", "article_id"])):
+        kept = [article_id for sha, article_id in same if not corpus.dropped(article_id, sha)]
+        for article_id in kept[1:]:
+            if article_id != kept[0]:
+                corpus.same_text_as[article_id] = kept[0]
+    _count_occurrences(work, corpus)
+    _join_surnames(work, corpus)
     if split_by == "speaker":
         corpus.groups = _speaker_groups(work, corpus)
     elif split_by != "article":
         raise ValueError(f"unknown split_by {split_by!r} (use 'article' or 'speaker')")
     return corpus
+
+
+def _count_occurrences(work: Path, corpus: Corpus) -> None:
+    """How many kept articles carry each repeated quote text (clusters come sorted)."""
+    current, count = None, 0
+    for cluster, article_id, sha in iter_rows(work, "clusters", ["quote_cluster", "article_id", "article_sha"]):
+        if corpus.dropped(article_id, sha):
+            continue
+        if cluster != current:
+            if count > 1:
+                corpus.occurrences[current] = count
+            current, count = cluster, 0
+        count += 1
+    if count > 1:
+        corpus.occurrences[current] = count
+
+
+def _join_surnames(work: Path, corpus: Corpus) -> None:
+    """A bare surname speaker joins the one full name in the dataset that ends with it. Order
+    does not matter here, so each file is read on its own, persons only, without merging."""
+    full_names: dict[str, set[str]] = defaultdict(set)
+    surnames: dict[str, str] = {}
+    columns = ["article_id", "article_sha", "speaker", "speaker_id", "speaker_type"]
+    for path in _runs(work, "quotes"):
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=READ_BATCH, columns=columns):
+            persons = batch.filter(pc.equal(batch.column("speaker_type"), "person"))
+            rows = zip(*(persons.column(name).to_pylist() for name in columns[:4]))
+            for article_id, sha, speaker, sid in rows:
+                if not speaker or corpus.dropped(article_id, sha):
+                    continue
+                words = speaker.split()
+                if len(words) >= 2:
+                    full_names[fold_key(words[-1])].add(speaker)
+                else:
+                    surnames[sid] = fold_key(speaker)
+    for old_id, surname in surnames.items():
+        names = full_names.get(surname, set())
+        if len(names) == 1:
+            corpus.speaker_join[old_id] = speaker_id(next(iter(names)), "person")
 
 
 def _speaker_groups(work: Path, corpus: Corpus) -> dict[str, str]:
@@ -213,13 +232,13 @@ def _speaker_groups(work: Path, corpus: Corpus) -> dict[str, str]:
         return x
 
     first_article: dict[str, str] = {}
-    for row in iter_rows(work, "articles", ["article_id", "article_sha"]):
-        find(row["article_id"])
-    for row in iter_rows(work, "quotes", ["article_id", "article_sha", "start", "end", "quote_id", "speaker_id", "speaker_type"]):
-        if row["speaker_type"] != "person" or not row["speaker_id"]:
+    for (article_id,) in iter_rows(work, "articles", ["article_id"]):
+        find(article_id)
+    for article_id, sid, speaker_type in iter_rows(work, "quotes", ["article_id", "speaker_id", "speaker_type"]):
+        if speaker_type != "person" or not sid:
             continue
-        sid = corpus.speaker_join.get(row["speaker_id"], row["speaker_id"])
-        a, b = find(first_article.setdefault(sid, row["article_id"])), find(row["article_id"])
+        sid = corpus.speaker_join.get(sid, sid)
+        a, b = find(first_article.setdefault(sid, article_id)), find(article_id)
         if a != b:
             parent[max(a, b)] = min(a, b)
     return {article: find(article) for article in list(parent)}

@@ -13,6 +13,7 @@ outlet's spelling, and changing it would rewrite quotes. Matching code uses
 from __future__ import annotations
 
 import html
+import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
@@ -65,7 +66,8 @@ def compose_nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-_INVISIBLE = regex.compile("[\u200b\u200c\u2060\ufeff\u00ad]")
+# Plain character classes run on the standard library's `re`, a few times faster here than `regex`.
+_INVISIBLE = re.compile("[\u200b\u200c\u2060\ufeff\u00ad]")
 
 
 @fix("invisible_chars")
@@ -74,7 +76,7 @@ def drop_invisible_chars(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
-_CONTROL = regex.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @fix("control_chars")
@@ -82,7 +84,7 @@ def drop_control_chars(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-_ODD_SPACES = regex.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
+_ODD_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000\t]")
 
 
 @fix("spaces")
@@ -101,6 +103,8 @@ _TRAILING_SPACE = regex.compile(r"[ ]+$", regex.MULTILINE)
 
 @fix("trailing_spaces")
 def strip_trailing_spaces(text: str) -> str:
+    if " \n" not in text:  # the usual case: no line ends with a space (the end is stripped below)
+        return text.strip()
     return _TRAILING_SPACE.sub("", text).strip()
 
 
@@ -127,7 +131,7 @@ OLD_TO_NEW_TONE = {
     "òe": "oè", "óe": "oé", "ỏe": "oẻ", "õe": "oẽ", "ọe": "oẹ",
     "ùy": "uỳ", "úy": "uý", "ủy": "uỷ", "ũy": "uỹ", "ụy": "uỵ",
 }
-_OLD_STYLE = regex.compile("|".join(OLD_TO_NEW_TONE))
+_OLD_STYLE = re.compile("|".join(OLD_TO_NEW_TONE))
 
 
 @lru_cache(maxsize=1 << 16)

@@ -6,6 +6,7 @@ sentences and its full stops must not end the sentence that attributes it.
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
@@ -59,8 +60,13 @@ class Segmented:
 DOUBLE_OPEN, DOUBLE_CLOSE, DOUBLE_EITHER = "“«„", "”»", '"'
 SINGLE_OPEN, SINGLE_CLOSE, SINGLE_EITHER = "‘‹", "’›", "'"
 CANONICAL_PAIRS = {("“", "”"), ("«", "»"), ("„", "“"), ('"', '"'), ("‘", "’"), ("'", "'"), ("‹", "›")}
+DOUBLE_MARKS = DOUBLE_OPEN + DOUBLE_CLOSE + DOUBLE_EITHER
 MARKS = regex.compile(r"[“”«»„\"‘’‹›']")
-LETTER = regex.compile(r"[\p{L}\p{M}\p{N}]")
+
+
+def _is_letter(char: str) -> bool:
+    """A letter, digit or combining mark ([\\p{L}\\p{M}\\p{N}]), without a regex call per character."""
+    return char.isalnum() or unicodedata.category(char)[0] == "M"
 
 
 def split_paragraphs(text: str) -> list[Paragraph]:
@@ -81,16 +87,16 @@ def _role(text: str, pos: int, char: str) -> str | None:
     """open, close, either or None (an apostrophe inside a word, as in H'Mông)."""
     before = text[pos - 1] if pos > 0 else " "
     after = text[pos + 1] if pos + 1 < len(text) else " "
-    if char in SINGLE_EITHER + "’" and LETTER.match(before) and LETTER.match(after):
+    if char in SINGLE_EITHER + "’" and _is_letter(before) and _is_letter(after):
         return None
     if char in DOUBLE_OPEN + SINGLE_OPEN:
         return "open"
     if char in DOUBLE_CLOSE + SINGLE_CLOSE:
         # A right mark typed where a quotation opens (nói: ”Tôi ...”) opens it.
-        at_opening = (before.isspace() or before in "([{:") and LETTER.match(after)
+        at_opening = (before.isspace() or before in "([{:") and _is_letter(after)
         return "either" if at_opening else "close"
     opens = (before.isspace() or before in "([{-–—:;,/") and not after.isspace()
-    closes = not before.isspace() and (after.isspace() or not LETTER.match(after))
+    closes = not before.isspace() and (after.isspace() or not _is_letter(after))
     if opens and not closes:
         return "open"
     if closes and not opens:
@@ -98,19 +104,18 @@ def _role(text: str, pos: int, char: str) -> str | None:
     return "either"
 
 
-def _family(char: str) -> str:
-    return "double" if char in DOUBLE_OPEN + DOUBLE_CLOSE + DOUBLE_EITHER else "single"
-
-
 def pair_quote_marks(text: str, start: int, end: int) -> list[QuoteSpan]:
     """Pair the quote marks of one paragraph; return the outermost spans."""
-    marks = [(m.start(), m.group(0)) for m in MARKS.finditer(text, start, end)]
-    marks = [(pos, ch, _role(text, pos, ch)) for pos, ch in marks]
-    marks = [(pos, ch, role) for pos, ch, role in marks if role]
-    spans = sorted(_pair_family(text, [m for m in marks if _family(m[1]) == "double"], end), key=lambda s: s.open)
+    doubles, singles = [], []
+    for m in MARKS.finditer(text, start, end):
+        pos, char = m.start(), m.group(0)
+        role = _role(text, pos, char)
+        if role:
+            (doubles if char in DOUBLE_MARKS else singles).append((pos, char, role))
+    spans = sorted(_pair_family(text, doubles, end), key=lambda s: s.open)
     opens = [s.open for s in spans]
     free = []
-    for mark in (m for m in marks if _family(m[1]) == "single"):
+    for mark in singles:
         i = bisect_right(opens, mark[0]) - 1  # the only double span that can hold this mark
         if i >= 0 and mark[0] <= (spans[i].close if spans[i].close is not None else spans[i].inner_end):
             if spans[i].inner_start <= mark[0] < spans[i].inner_end and "nested" not in spans[i].flags:

@@ -28,3 +28,47 @@ def test_extraction_never_raises_and_offsets_hold(text):
         assert article.text[r.start:r.end] == r.text
     again, _ = extract_article(make_article("p", text, "p.txt"))
     assert [(q.quote_id, q.speaker) for q in again] == [(q.quote_id, q.speaker) for q in quotes]
+
+
+# Fast paths must give exactly what the plain patterns they stand for give.
+SEPARATOR_TEXT = st.lists(st.sampled_from(list(" \t\n\x1c,;:–—-ab\u00a0") + ["Ông ", " - ", ", "]), max_size=20).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(SEPARATOR_TEXT, st.integers(0, 30), st.integers(0, 30))
+def test_separator_jumps_find_what_the_pattern_finds(text, start, end):
+    from quotes.detect import SEPARATOR, separators
+
+    assert [m.span() for m in separators(text, start, end)] == [m.span() for m in SEPARATOR.finditer(text, start, end)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=list(" .,'’-&aĐ1\u0301"), max_size=25), st.integers(0, 8))
+def test_word_count_stops_early_but_agrees(text, n):
+    from quotes.detect import has_words
+    from quotes.mentions import TOKEN
+
+    assert has_words(text, 0, len(text), n) == (len(TOKEN.findall(text)) >= n)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=20))
+def test_letter_test_agrees_with_the_regex_class(text):
+    import unicodedata
+
+    import regex
+
+    from quotes.segment import _is_letter
+
+    letter = regex.compile(r"[\p{L}\p{M}\p{N}]")
+    for char in text:
+        if unicodedata.category(char) != "Cn":  # unassigned in Python's (older) Unicode tables
+            assert _is_letter(char) == bool(letter.match(char))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=list(" \n\ta\u00a0\u200b\x07"), max_size=20))
+def test_trailing_space_shortcut_agrees_with_the_pattern(text):
+    from quotes.normalise import _TRAILING_SPACE, strip_trailing_spaces
+
+    assert strip_trailing_spaces(text) == _TRAILING_SPACE.sub("", text).strip()
