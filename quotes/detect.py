@@ -140,7 +140,7 @@ class ArticleDetector:
         # Indexes built once per article: quote spans and every cue and trap match, by offset.
         self.span_opens = [s.open for s in seg.quotes]
         self.span_inner_starts = [s.inner_start for s in seg.quotes]
-        self.lowered = self.text.lower()
+        self.lowered = seg.lowered
         self.cue_matches = list(self.lex.cue_regex.finditer(self.text, self.lowered))
         self.cue_starts = [m.start() for m in self.cue_matches]
         # Traps only matter where they overlap a cue.
@@ -160,7 +160,7 @@ class ArticleDetector:
         return i >= 0 and pos < self.seg.quotes[i].inner_end
 
     def is_credit(self, sentence: Sentence) -> bool:
-        return self.paragraph(sentence).has_credit and self.lex.credit_regex.match(self.text, sentence.start) is not None
+        return self.paragraph(sentence).has_credit and self.lex.credit_regex.match(self.text, sentence.start, self.lowered) is not None
 
     def paragraph(self, sentence: Sentence):
         return self.seg.paragraphs[sentence.paragraph]
@@ -252,6 +252,8 @@ class ArticleDetector:
                 cuts += [m.start(), m.end()]
         for span in self.spans_in(start, end):
             cuts += [span.open, min(span.outer_end, end)]
+        if len(cuts) == 1:  # the usual subject before a cue: nothing to split at
+            return [(start, end)] if end > start and not self._is_separator(start, end) else []
         cuts = sorted(set(c for c in cuts if start <= c <= end)) + [end]
         return [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a and not self._is_separator(a, b)]
 

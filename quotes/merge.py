@@ -139,7 +139,7 @@ class Corpus:
 
     @cached_property
     def duplicated(self) -> frozenset[str]:
-        """Ids given twice or whose text was given under another id (asked once the survey is done)."""
+        """Ids given twice or whose text was given under another id (asked once both are known)."""
         return frozenset(self.kept_sha) | frozenset(self.same_text_as)
 
     def dropped(self, article_id: str, sha: str) -> bool:
@@ -183,8 +183,9 @@ def survey(work: Path, split_by: str) -> Corpus:
 def _count_occurrences(work: Path, corpus: Corpus) -> None:
     """How many kept articles carry each repeated quote text (clusters come sorted)."""
     current, count = None, 0
+    check = bool(corpus.duplicated)  # without duplicates no row is dropped
     for cluster, article_id, sha in iter_rows(work, "clusters", ["quote_cluster", "article_id", "article_sha"]):
-        if corpus.dropped(article_id, sha):
+        if check and corpus.dropped(article_id, sha):
             continue
         if cluster != current:
             if count > 1:
@@ -197,17 +198,20 @@ def _count_occurrences(work: Path, corpus: Corpus) -> None:
 
 def _join_surnames(work: Path, corpus: Corpus) -> None:
     """A bare surname speaker joins the one full name in the dataset that ends with it. Order
-    does not matter here, so each file is read on its own, persons only, without merging."""
+    does not matter here, so each file is read on its own, without merging, and Arrow reduces
+    each block to its distinct (speaker, speaker id) pairs of persons."""
     full_names: dict[str, set[str]] = defaultdict(set)
     surnames: dict[str, str] = {}
     columns = ["article_id", "article_sha", "speaker", "speaker_id", "speaker_type"]
     for path in _runs(work, "quotes"):
         for batch in pq.ParquetFile(path).iter_batches(batch_size=READ_BATCH, columns=columns):
-            persons = batch.filter(pc.equal(batch.column("speaker_type"), "person"))
-            rows = zip(*(persons.column(name).to_pylist() for name in columns[:4]))
-            for article_id, sha, speaker, sid in rows:
-                if not speaker or corpus.dropped(article_id, sha):
-                    continue
+            persons = pa.Table.from_batches([batch]).filter(
+                pc.and_(pc.equal(batch.column("speaker_type"), "person"), pc.not_equal(batch.column("speaker"), "")))
+            if corpus.duplicated:
+                ids, shas = persons.column("article_id").to_pylist(), persons.column("article_sha").to_pylist()
+                persons = persons.filter(pa.array([not corpus.dropped(i, s) for i, s in zip(ids, shas)], pa.bool_()))
+            pairs = persons.group_by(["speaker", "speaker_id"]).aggregate([])
+            for speaker, sid in zip(pairs.column("speaker").to_pylist(), pairs.column("speaker_id").to_pylist()):
                 words = speaker.split()
                 if len(words) >= 2:
                     full_names[fold_key(words[-1])].add(speaker)

@@ -43,7 +43,7 @@ def extract_article(article: Article) -> tuple[list[Quote], list[Rejection]]:
     first = seg.paragraphs[0] if seg.paragraphs else None
     headline = bool(first and article.title and article.text[first.start:first.end].strip() == article.title.strip())
     quoted = [(s.inner_start, s.inner_end) for s in seg.quotes]
-    index = SpeakerIndex(article.text, quoted)
+    index = SpeakerIndex(article.text, quoted, seg.lowered)
     candidates, rejections = detect(article.article_id, seg, headline, index.name_words())
     quotes: list[Quote] = []
     resolved: dict[int, Quote] = {}

@@ -55,6 +55,7 @@ class Segmented:
     paragraphs: list[Paragraph]
     quotes: list[QuoteSpan]  # top-level quote-mark spans, in order
     sentences: list[Sentence]
+    lowered: str  # text.lower(), made once for every case-insensitive lexicon scan
 
 
 DOUBLE_OPEN, DOUBLE_CLOSE, DOUBLE_EITHER = "“«„", "”»", '"'
@@ -191,7 +192,7 @@ ABBREVIATIONS = frozenset(
 BOUNDARY = regex.compile(r"([.!?…]+)([\"”’»']*)(\s+)(?=[\p{Lu}\p{N}“\"«‘'(\[-])")
 
 
-def split_sentences(text: str, paragraph: Paragraph, spans: list[QuoteSpan], first_index: int) -> list[Sentence]:
+def split_sentences(text: str, lowered: str, paragraph: Paragraph, spans: list[QuoteSpan], first_index: int) -> list[Sentence]:
     """Sentences of one paragraph; full stops inside a quotation do not end a sentence."""
     cuts = [paragraph.start]
     inside = _containment(spans)
@@ -208,7 +209,7 @@ def split_sentences(text: str, paragraph: Paragraph, spans: list[QuoteSpan], fir
         if not inside(m.start()) and not _is_abbreviation(text, dot):
             cuts.append(m.start())
     if paragraph.has_credit:
-        cuts += _credit_cuts(text, paragraph)
+        cuts += _credit_cuts(text, lowered, paragraph)
     cuts = sorted(set(cuts)) + [paragraph.end]
     sentences = []
     for start, end in zip(cuts, cuts[1:]):
@@ -217,7 +218,7 @@ def split_sentences(text: str, paragraph: Paragraph, spans: list[QuoteSpan], fir
         if end > start:
             sentences.append(Sentence(first_index + len(sentences), paragraph.index, start, end, paragraph.caption))
     if paragraph.has_credit:
-        _mark_captions(text, sentences)
+        _mark_captions(text, lowered, sentences)
     return sentences
 
 
@@ -247,14 +248,14 @@ _OPENS_SENTENCE = regex.compile(r"Ông|Bà|Theo|Trong|Tại|Khi|Sau|Ngày|Hôm|C
 TIGHT_BOUNDARY = regex.compile(r"(?<=[\p{Ll}\d][.!?…][\"”’»']?)(?=\p{Lu}\p{Ll})")
 
 
-def _credit_cuts(text: str, paragraph: Paragraph) -> list[int]:
+def _credit_cuts(text: str, lowered: str, paragraph: Paragraph) -> list[int]:
     """Merged paragraphs carry photo credits inline ("... ven biển. Ảnh: Xuân Tiến Hệ sinh thái ...").
 
     The credit is its own sentence; the next sentence starts at the last capitalised word of
     the credit's name run that is followed by a lower-case word.
     """
     cuts = []
-    for m in load().credit_regex.finditer(text, paragraph.start, paragraph.end):
+    for m in load().credit_regex.finditer(text, lowered, paragraph.start, paragraph.end):
         if text[m.start()] == "(":  # "(Ảnh: PV/Vietnam+) Thông tin ...": the credit ends at ")"
             close = text.find(")", m.end(), paragraph.end)
             if close != -1:
@@ -277,11 +278,11 @@ def _credit_cuts(text: str, paragraph: Paragraph) -> list[int]:
     return cuts
 
 
-def _mark_captions(text: str, sentences: list[Sentence]) -> None:
+def _mark_captions(text: str, lowered: str, sentences: list[Sentence]) -> None:
     """A sentence followed by a photo credit is a caption; so is the credit itself."""
     credit = load().credit_regex
     for i, sentence in enumerate(sentences):
-        if credit.match(text, sentence.start):
+        if credit.match(text, sentence.start, lowered):
             sentence.caption = True
             if i > 0:
                 sentences[i - 1].caption = True
@@ -293,11 +294,12 @@ def segment(text: str) -> Segmented:
     sentences: list[Sentence] = []
     # Few paragraphs carry a photo credit: one scan of the article spares the others their own.
     # (A credit a paragraph's own scan would find also starts inside it in the article's scan.)
-    credit_starts = [m.start() for m in load().credit_regex.finditer(text)]
+    lowered = text.lower()
+    credit_starts = [m.start() for m in load().credit_regex.finditer(text, lowered)]
     for paragraph in paragraphs:
         i = bisect_left(credit_starts, paragraph.start)
         paragraph.has_credit = i < len(credit_starts) and credit_starts[i] < paragraph.end
         spans = pair_quote_marks(text, paragraph.start, paragraph.end)
         quotes += spans
-        sentences += split_sentences(text, paragraph, spans, len(sentences))
-    return Segmented(text, paragraphs, quotes, sentences)
+        sentences += split_sentences(text, lowered, paragraph, spans, len(sentences))
+    return Segmented(text, paragraphs, quotes, sentences, lowered)

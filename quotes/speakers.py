@@ -12,7 +12,7 @@ import hashlib
 from bisect import bisect_left, bisect_right, insort
 from itertools import islice
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -75,6 +75,7 @@ def canonical_title(title: str) -> str:
     return key
 
 
+@lru_cache(maxsize=1 << 16)
 def speaker_id(speaker: str, speaker_type: str) -> str:
     """Stable across articles and builds: a hash of the type and the folded canonical name."""
     return "spk_" + hashlib.sha1(f"{speaker_type}:{fold_key(speaker)}".encode()).hexdigest()[:12]
@@ -100,14 +101,14 @@ def _edit_distance(a: str, b: str) -> int:
 class SpeakerIndex:
     """The people and organisations of one article, in order of mention."""
 
-    def __init__(self, text: str, quoted: list[tuple[int, int]]):
+    def __init__(self, text: str, quoted: list[tuple[int, int]], lowered: str | None = None):
         self.text = text
         self.quoted = quoted  # spans inside quotation marks: speakers don't refer from there
         self.entities: list[Entity] = []
         self.events: list[tuple[int, int]] = []  # (offset, entity index) of every mention, sorted
         self.index_of: dict[int, int] = {}  # id(entity) -> its index
         # Full names first, so a short form met earlier in the text still finds its person.
-        scanned = scan_person_mentions(text, quoted)
+        scanned = scan_person_mentions(text, quoted, lowered)
         for mention in sorted(scanned, key=lambda m: len(m.name.split()) < 2):
             self.add(mention)
 
@@ -281,11 +282,11 @@ def _person_heads() -> PhraseMatcher:
 _CAPITAL_SOON = regex.compile(r"(?:\s+[\p{Ll}\p{N}][\p{L}\p{M}\p{N}&'’.-]*){0,7}\s+\p{Lu}")
 
 
-def scan_person_mentions(text: str, quoted: list[tuple[int, int]]) -> list[Mention]:
+def scan_person_mentions(text: str, quoted: list[tuple[int, int]], lowered: str | None = None) -> list[Mention]:
     """Every `title/honorific + Name` and every bare Vietnamese full name (Lữ Minh Nghĩa)
     outside quotations, with an apposition title after it (ông X, Phó chủ tịch Y), so that
     pronouns, short forms and titles can find their antecedent."""
-    mentions = _titled_mentions(text, quoted) + _bare_full_names(text, quoted)
+    mentions = _titled_mentions(text, quoted, lowered) + _bare_full_names(text, quoted)
     for mention in mentions:
         if not mention.title or mention.title == mention.text:
             mention.title = _apposition_title(text, mention.end) or mention.title
@@ -319,10 +320,10 @@ def _bare_full_names(text: str, quoted: list[tuple[int, int]]) -> list[Mention]:
     return found
 
 
-def _titled_mentions(text: str, quoted: list[tuple[int, int]]) -> list[Mention]:
+def _titled_mentions(text: str, quoted: list[tuple[int, int]], lowered: str | None) -> list[Mention]:
     starts = [s for s, _ in quoted]
     mentions = []
-    for m in _person_heads().finditer(text):
+    for m in _person_heads().finditer(text, lowered):
         if not _CAPITAL_SOON.match(text, m.end()):
             continue
         i = bisect_right(starts, m.start()) - 1

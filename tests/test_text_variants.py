@@ -90,3 +90,17 @@ def test_phrase_matcher_prefers_the_longest_phrase_and_whole_words():
     text = "Ông nói  thêm rằng hòa giải xong; bà nóiii không, rồi cho biết thêm."
     assert [m.group(0) for m in matcher.finditer(text)] == ["nói  thêm", "hòa giải", "cho biết"]
     assert [text[m.start():m.end()] for m in matcher.finditer(text)] == ["nói  thêm", "hòa giải", "cho biết"]
+
+
+def test_lower_case_lexicon_pattern_matches_any_case_with_the_same_offsets():
+    import pytest
+
+    from quotes.lexicon import lower_case_pattern
+
+    credit = lower_case_pattern(r"\(?(?:ảnh|video):\s*")
+    text = "Đội bóng về nước. ẢNH: Hải Nam (Video: VTV) İstanbul ảnh: X"
+    found = [text[m.start():m.end()] for m in credit.finditer(text)]
+    assert found == ["ẢNH: ", "(Video: ", "ảnh: "]
+    assert credit.match(text, text.index("(Video"), text.lower()) is not None
+    with pytest.raises(ValueError):
+        lower_case_pattern(r"Ảnh:\S+")  # an upper-case letter could never match the lowered text
