@@ -1,7 +1,8 @@
 """Shards: the unit of work of a build.
 
 A batch of articles goes through `process_batch` (a pure function) and is written as one shard:
-three small Parquet files (articles, quotes, rejected), each sorted by article, written to a
+five small Parquet files (articles, quotes and rejected, sorted by article; texts and clusters,
+sorted by text hash and by quote cluster for the merge's duplicate counts), each written to a
 temporary name and renamed, then a `.done` marker. A build killed at any point restarts from
 the shards that have their marker; a shard without one is simply made again. Every executor
 (the local process pool, Ray) writes the same shards, and `quotes.merge` turns any set of
