@@ -27,7 +27,7 @@ from quotes.segment import QuoteSpan, Segmented, Sentence, pair_quote_marks
 
 SEPARATOR = regex.compile(r"\s*[,;:–—]\s*|\s+-\s+|\s*-\s+|\s+-(?=\S)")
 SEPARATOR_MARKS = ",;:–—-"  # every separator holds one of these
-_SEPARATOR_MARK = regex.compile(r"[,;:–—-]")
+_SEPARATOR_MARK = regex.compile(f"[{regex.escape(SEPARATOR_MARKS)}]")
 END_PUNCT = ".,;:!?…"
 CONJUNCTION = regex.compile(WORD_START + r"(?:nhưng|và|song|rồi|còn|đồng thời)" + WORD_END + r"(?:\s+(?:cũng|đã|còn|vẫn|lại|sau đó))*\s*$", regex.IGNORECASE)
 PASSIVE = regex.compile(WORD_START + r"được" + WORD_END + r"\s+", regex.IGNORECASE)
@@ -475,12 +475,10 @@ class ArticleDetector:
         """Whether an object-then-complementiser can follow pos at all: the object holds no
         punctuation, so the complementiser must start before the next mark. A cheap test that
         spares most cues the slow pattern."""
-        if len(self.lowered) != len(self.text):
-            return True
         stop = OBJECT_STOP.search(self.text, pos)
         limit = stop.start() if stop else len(self.text)
         words = ("rằng", "là") if complementiser == "là" else ("rằng",)
-        return any(self.lowered.find(word, pos, limit + len(word)) != -1 for word in words)
+        return any(self.may_hold(word, pos, limit + len(word)) for word in words)
 
     def clause_end(self, start: int, limit: int) -> int:
         """The end of the reported clause: the limit, minus a source tail and final punctuation."""
@@ -603,7 +601,7 @@ class ArticleDetector:
     # -- 2. sources ------------------------------------------------------------
     def detect_sources(self, sentence: Sentence) -> None:
         start = self.sentence_start(sentence)
-        if self.lowered.find("theo", start, sentence.end) == -1:
+        if not self.may_hold("theo", start, sentence.end):
             return  # every source pattern needs "theo"
         lead = strip_edges(self.text[start:sentence.end], start)
         before = SOURCE_BEFORE.match(self.text, lead[1], sentence.end)
