@@ -130,8 +130,8 @@ class ArticleDetector:
         self.candidates: list[Candidate] = []
         self.rejections: list[Rejection] = []
         self.used_spans: set[int] = set()
-        self._starts: dict[int, int] = {}
         self.sentence_starts = {s.start for s in seg.sentences}
+        self.content_starts = [self._content_start(s) for s in seg.sentences]  # by sentence index
         self.first_sentence: dict[int, Sentence] = {}
         for sentence in reversed(seg.sentences):
             self.first_sentence[sentence.paragraph] = sentence
@@ -166,16 +166,15 @@ class ArticleDetector:
         return self.seg.paragraphs[sentence.paragraph]
 
     def sentence_start(self, sentence: Sentence) -> int:
+        return self.content_starts[sentence.index]
+
+    def _content_start(self, sentence: Sentence) -> int:
         """Skip a caption prefix (Chụp lại hình ảnh, ...) that is page furniture."""
-        start = self._starts.get(sentence.index)
-        if start is None:
-            m = self.lex.caption_prefixes.match(self.text, sentence.start, sentence.end)
-            start = sentence.start
-            if m:
-                rest = self.text[m.end():sentence.end]
-                start = m.end() + len(rest) - len(rest.lstrip())
-            self._starts[sentence.index] = start
-        return start
+        m = self.lex.caption_prefixes.match(self.text, sentence.start, sentence.end)
+        if not m:
+            return sentence.start
+        rest = self.text[m.end():sentence.end]
+        return m.end() + len(rest) - len(rest.lstrip())
 
     # -- run -------------------------------------------------------------------
     def run(self) -> tuple[list[Candidate], list[Rejection]]:
@@ -565,7 +564,7 @@ class ArticleDetector:
         if self.covered(start, end):
             self.reject(start, end, "overlaps_earlier_quote", rule)
             return None
-        flags = sorted({f for s in spans for f in s.flags})
+        flags = sorted({f for s in spans for f in s.flags}) if spans else []
         if sentence.caption or self.paragraph(sentence).caption:
             flags.append("caption")
         if sentence.paragraph == 0 and self.headline:
@@ -577,7 +576,8 @@ class ArticleDetector:
             candidate.cue_start, candidate.cue_end = cue.start, cue.end
             if cue.how == "coordinated":
                 candidate.flags.append("shared_subject")
-        self.used_spans.update(id(s) for s in spans)
+        if spans:
+            self.used_spans.update(id(s) for s in spans)
         self.candidates.append(candidate)
         insort(self.taken, (start, end))
         insort(self.by_end, (end, len(self.candidates) - 1))

@@ -11,8 +11,10 @@ shards into the same dataset.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -142,6 +144,22 @@ def finished_shards(work: Path) -> list[str]:
     return sorted(p.name[:-len(".done")] for p in work.glob("*.done"))
 
 
+@contextmanager
+def cycle_collection_paused():
+    """Extraction makes many short-lived objects and no reference cycles (a test holds it to
+    that), so Python's cycle collector, which keeps scanning young objects, only costs time
+    while a batch runs (3 to 4% of it); it resumes when the batch is done."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_shard(records: list[RawRecord], work: str, key: str) -> dict[str, int]:
     """Process and write one shard (what a worker process runs)."""
-    return write_shard(process_batch(records), Path(work), key)
+    with cycle_collection_paused():
+        result = process_batch(records)
+    return write_shard(result, Path(work), key)

@@ -1,6 +1,7 @@
 """Scale: the same dataset whatever the workers and batches, compressed inputs, a build killed
 with SIGKILL resumes without losing or duplicating a row, and the Ray path equals the local one."""
 
+import gc
 import gzip
 import io
 import json
@@ -17,6 +18,8 @@ import pytest
 
 from quotes.bench import write_corpus
 from quotes.build import Progress, build
+from quotes.read import read_raw
+from quotes.shards import cycle_collection_paused, process_batch
 from quotes.release import sha256
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +42,18 @@ def reference(corpus, tmp_path_factory):
     out = tmp_path_factory.mktemp("reference")
     build([str(corpus)], out, workers=1, batch_size=300)
     return out
+
+
+def test_extraction_leaves_no_reference_cycles(corpus):
+    """Builds pause the cycle collector while a batch runs: that is only safe while extraction
+    makes no cycles, or their garbage would wait for the end of the batch."""
+    records = list(read_raw([str(corpus), str(ROOT / "seeds"), str(ROOT / "tests" / "fixtures" / "articles")]))
+    gc.collect()
+    with cycle_collection_paused():
+        assert not gc.isenabled()
+        result = process_batch(records)
+        assert result.quotes and gc.collect() == 0
+    assert gc.isenabled()
 
 
 @pytest.mark.parametrize("workers,batch_size", [(2, 37), (2, 300), (1, 50)])
