@@ -30,7 +30,7 @@ from quotes.lexicon import lexicon_hash
 from quotes.merge import merge
 from quotes.pipeline import warm_up
 from quotes.read import RawRecord, read_raw, source_files
-from quotes.shards import run_shard, shard_counts, shard_done
+from quotes.shards import cycle_collection_paused, run_shard, shard_counts, shard_done
 
 SCHEMA_VERSION = "2"
 BATCH_SIZE = 1000
@@ -196,8 +196,9 @@ def build(sources: list[str], out: Path, workers: int | None = None, batch_size:
         run_local(work, batches(read_raw(sources), batch_size), workers or default_workers(), report, progress)
         progress.close()
     metadata = {**metadata_for(work), **(extra_metadata or {})}
-    report.totals = Counter(merge(work, out, metadata, split_by, split_files,
-                                  workers=1 if engine == "ray" else workers or default_workers()))
+    with cycle_collection_paused():
+        report.totals = Counter(merge(work, out, metadata, split_by, split_files,
+                                      workers=1 if engine == "ray" else workers or default_workers()))
     shutil.rmtree(work, ignore_errors=True)
     report.seconds = time.monotonic() - started
     return report

@@ -146,10 +146,10 @@ def finished_shards(work: Path) -> list[str]:
 
 @contextmanager
 def cycle_collection_paused():
-    """Extraction makes many short-lived objects and no reference cycles (a test holds it to
-    that), so Python's cycle collector, which keeps scanning young objects, only costs time
-    while a shard is made (3 to 5% of it). It resumes once the shard is written and its rows
-    are freed, so it never scans them either."""
+    """Extraction and the merge make many short-lived objects and no reference cycles (a test
+    holds them to that), so Python's cycle collector, which keeps scanning young objects, only
+    costs time there (3 to 5% of it). Around a shard, it resumes once the shard is written and
+    its rows are freed, so it never scans them either."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -18,6 +18,7 @@ import pytest
 
 from quotes.bench import write_corpus
 from quotes.build import Progress, build
+from quotes.merge import merge
 from quotes.read import read_raw
 from quotes.shards import cycle_collection_paused, process_batch, write_shard
 from quotes.release import sha256
@@ -44,9 +45,9 @@ def reference(corpus, tmp_path_factory):
     return out
 
 
-def test_making_a_shard_leaves_no_reference_cycles(corpus, tmp_path):
-    """Builds pause the cycle collector while a shard is made: that is only safe while making
-    it creates no cycles, or their garbage would wait for the end of the shard."""
+def test_shards_and_merge_leave_no_reference_cycles(corpus, tmp_path):
+    """Builds pause the cycle collector while a shard is made and while shards are merged:
+    that is only safe while neither creates cycles, or their garbage would wait."""
     records = list(read_raw([str(corpus), str(ROOT / "seeds"), str(ROOT / "tests" / "fixtures" / "articles")]))
     write_shard(process_batch(records[:1]), tmp_path, "warm-up")  # first use imports modules: cycles, once
     gc.collect()
@@ -54,6 +55,9 @@ def test_making_a_shard_leaves_no_reference_cycles(corpus, tmp_path):
         assert not gc.isenabled()
         counts = write_shard(process_batch(records), tmp_path, "b0")
         assert counts["quotes"] > 0 and gc.collect() == 0
+        write_shard(process_batch(records[::2]), tmp_path, "b1")
+        totals = merge(tmp_path, tmp_path / "out", {})
+        assert totals["quotes"] > 0 and gc.collect() == 0
     assert gc.isenabled()
 
 
