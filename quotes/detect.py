@@ -23,7 +23,7 @@ from quotes.lexicon import WORD_END, WORD_START, Cue, load, modifier_regex
 from quotes.mentions import TOKEN, parse_mention, strip_edges
 from quotes.normalise import fold_key
 from quotes.records import Mention, Rejection
-from quotes.segment import QuoteSpan, Segmented, Sentence, pair_quote_marks
+from quotes.segment import QuoteSpan, Segmented, Sentence, is_letter, pair_quote_marks
 
 SEPARATOR = regex.compile(r"\s*[,;:–—]\s*|\s+-\s+|\s*-\s+|\s+-(?=\S)")
 SEPARATOR_MARKS = ",;:–—-"  # every separator holds one of these
@@ -78,7 +78,12 @@ def separators(text: str, start: int, end: int):
 
 
 def has_words(text: str, start: int, end: int, n: int) -> bool:
-    """Whether text[start:end] holds at least n words (stops counting at n)."""
+    """Whether text[start:end] holds at least n words (TOKEN matches). A word never spans a
+    space, so n space-separated chunks that start with a letter or digit hold n words: the
+    usual answer, without the pattern. Otherwise the words are counted, up to n."""
+    chunks = text[start:end].split(None, n)
+    if sum(1 for chunk in chunks[:n] if is_letter(chunk[0])) >= n:
+        return True
     return sum(1 for _ in islice(TOKEN.finditer(text, start, end), n)) >= n
 
 

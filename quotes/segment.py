@@ -65,7 +65,7 @@ DOUBLE_MARKS = DOUBLE_OPEN + DOUBLE_CLOSE + DOUBLE_EITHER
 MARKS = regex.compile(r"[“”«»„\"‘’‹›']")
 
 
-def _is_letter(char: str) -> bool:
+def is_letter(char: str) -> bool:
     """A letter, digit or combining mark ([\\p{L}\\p{M}\\p{N}]), without a regex call per character."""
     return char.isalnum() or unicodedata.category(char)[0] == "M"
 
@@ -88,16 +88,16 @@ def _role(text: str, pos: int, char: str) -> str | None:
     """open, close, either or None (an apostrophe inside a word, as in H'Mông)."""
     before = text[pos - 1] if pos > 0 else " "
     after = text[pos + 1] if pos + 1 < len(text) else " "
-    if char in SINGLE_EITHER + "’" and _is_letter(before) and _is_letter(after):
+    if char in SINGLE_EITHER + "’" and is_letter(before) and is_letter(after):
         return None
     if char in DOUBLE_OPEN + SINGLE_OPEN:
         return "open"
     if char in DOUBLE_CLOSE + SINGLE_CLOSE:
         # A right mark typed where a quotation opens (nói: ”Tôi ...”) opens it.
-        at_opening = (before.isspace() or before in "([{:") and _is_letter(after)
+        at_opening = (before.isspace() or before in "([{:") and is_letter(after)
         return "either" if at_opening else "close"
     opens = (before.isspace() or before in "([{-–—:;,/") and not after.isspace()
-    closes = not before.isspace() and (after.isspace() or not _is_letter(after))
+    closes = not before.isspace() and (after.isspace() or not is_letter(after))
     if opens and not closes:
         return "open"
     if closes and not opens:

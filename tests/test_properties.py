@@ -42,13 +42,15 @@ def test_separator_jumps_find_what_the_pattern_finds(text, start, end):
     assert [m.span() for m in separators(text, start, end)] == [m.span() for m in SEPARATOR.finditer(text, start, end)]
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=list(" .,'’-&aĐ1\u0301"), max_size=25), st.integers(0, 8))
-def test_word_count_stops_early_but_agrees(text, n):
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=list(" \n\t\x1c.,'’-&aĐ1\u0301"), max_size=25), st.integers(0, 8), st.integers(0, 4), st.integers(0, 4))
+def test_word_count_takes_shortcuts_but_agrees(text, n, cut_start, cut_end):
     from quotes.detect import has_words
     from quotes.mentions import TOKEN
 
-    assert has_words(text, 0, len(text), n) == (len(TOKEN.findall(text)) >= n)
+    start, end = min(cut_start, len(text)), max(len(text) - cut_end, 0)
+    expected = len(TOKEN.findall(text, start, max(start, end))) >= n
+    assert has_words(text, start, end, n) == expected
 
 
 @settings(max_examples=300, deadline=None)
@@ -58,12 +60,12 @@ def test_letter_test_agrees_with_the_regex_class(text):
 
     import regex
 
-    from quotes.segment import _is_letter
+    from quotes.segment import is_letter
 
     letter = regex.compile(r"[\p{L}\p{M}\p{N}]")
     for char in text:
         if unicodedata.category(char) != "Cn":  # unassigned in Python's (older) Unicode tables
-            assert _is_letter(char) == bool(letter.match(char))
+            assert is_letter(char) == bool(letter.match(char))
 
 
 @settings(max_examples=300, deadline=None)
