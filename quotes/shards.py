@@ -82,17 +82,21 @@ def process_batch(records: list[RawRecord | Article]) -> BatchResult:
     result = BatchResult()
     for record in records:
         article = to_article(record) if isinstance(record, RawRecord) else record
-        sha = {"article_sha": text_sha(article.text)}
-        result.articles.append({**article_row(article), **sha})
+        sha = text_sha(article.text)
+        result.articles.append(article_row(article) | {"article_sha": sha})
         if article.status != "ok":
             continue
-        result.texts.append({**sha, "article_id": article.article_id})
+        result.texts.append({"article_sha": sha, "article_id": article.article_id})
         quotes, rejections = extract_article(article)
         for q in quotes:
-            row = {**quote_row(q), **sha, "quote_cluster": quote_cluster(q.quote)}
+            row = quote_row(q)
+            row["article_sha"], row["quote_cluster"] = sha, quote_cluster(q.quote)
             result.quotes.append(row)
-            result.clusters.append({"quote_cluster": row["quote_cluster"], "article_id": q.article_id, **sha})
-        result.rejected += [{**rejection_row(r), **sha} for r in rejections]
+            result.clusters.append({"quote_cluster": row["quote_cluster"], "article_id": q.article_id, "article_sha": sha})
+        for r in rejections:
+            row = rejection_row(r)
+            row["article_sha"] = sha
+            result.rejected.append(row)
     return result
 
 
