@@ -217,14 +217,13 @@ def neutralise(value: str | None) -> str | None:
 def csv_table(table: pa.Table) -> pa.Table:
     """For CSV: list columns joined with |, and cells that start like a formula neutralised."""
     for i, field in enumerate(table.schema):
-        if pa.types.is_list(field.type):
-            values = ["|".join(v) for v in table.column(i).to_pylist()]
-        elif pa.types.is_string(field.type):
-            if not pc.any(pc.match_substring_regex(table.column(i), STARTS_LIKE_FORMULA)).as_py():
-                continue
-            values = table.column(i).to_pylist()
-        else:
+        is_list = pa.types.is_list(field.type)
+        if not is_list and not pa.types.is_string(field.type):
             continue
-        column = pa.array([neutralise(v) for v in values], pa.string())
-        table = table.set_column(i, pa.field(field.name, pa.string(), field.nullable, field.metadata), column)
+        column = pc.binary_join(table.column(i), "|") if is_list else table.column(i)
+        formulas = pc.any(pc.match_substring_regex(column, STARTS_LIKE_FORMULA)).as_py()
+        if formulas:
+            column = pa.array([neutralise(v) for v in column.to_pylist()], pa.string())
+        if is_list or formulas:
+            table = table.set_column(i, pa.field(field.name, pa.string(), field.nullable, field.metadata), column)
     return table

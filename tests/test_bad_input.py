@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
@@ -17,6 +18,7 @@ from quotes import read
 from quotes.build import build
 from quotes.pipeline import extract_article
 from quotes.read import decode_bytes, make_article
+from quotes.write import csv_table
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = "Ông Trịnh Văn Hải cho biết nhà máy sẽ tuyển thêm 200 công nhân."
@@ -156,6 +158,14 @@ def test_csv_cells_that_look_like_formulas_are_neutralised_in_csv_only(tmp_path)
     assert csv.quote[0].startswith("'=HYPERLINK") and csv.article_id[0] == "'@evil"
     articles = pd.read_csv(tmp_path / "out" / "articles.csv", dtype=str, keep_default_na=False)
     assert articles.title[0] == "'+1 tin mới"
+
+
+def test_csv_joins_list_cells_and_neutralises_any_cell():
+    table = pa.table({"names": [["a", "b"], [], ["=x", "y"]], "note": ["ok", None, "plain"], "n": [1, 2, 3]})
+    csv = csv_table(table)
+    assert csv.column("names").to_pylist() == ["a|b", "", "'=x|y"]
+    assert csv.column("note").to_pylist() == ["ok", None, "plain"] and csv.column("n").to_pylist() == [1, 2, 3]
+    assert csv.schema.field("names").type == pa.string()
 
 
 def test_identifiers_never_become_paths(tmp_path):
