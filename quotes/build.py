@@ -30,7 +30,7 @@ from quotes.lexicon import lexicon_hash
 from quotes.merge import merge
 from quotes.pipeline import warm_up
 from quotes.read import RawRecord, read_raw, source_files
-from quotes.shards import cycle_collection_paused, run_shard, shard_counts, shard_done
+from quotes.shards import WORK_FORMAT, cycle_collection_paused, run_shard, shard_counts, shard_done
 
 SCHEMA_VERSION = "2"
 BATCH_SIZE = 1000
@@ -84,7 +84,7 @@ def inputs_hash(sources: list[str]) -> str:
 def prepare_work(work: Path, sources: list[str], batch_size: int) -> None:
     """Keep the shards of an interrupted build of the same inputs and rules; else start clean."""
     manifest = {"inputs_hash": inputs_hash(sources), "rules_hash": lexicon_hash(), "extractor_version": __version__,
-                "batch_size": batch_size}
+                "batch_size": batch_size, "work_format": WORK_FORMAT}
     path = work / "manifest.json"
     if path.exists() and json.loads(path.read_text("utf-8")) == manifest:
         return

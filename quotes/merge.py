@@ -25,15 +25,14 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from quotes.normalise import fold_key
-from quotes.shards import ROW_GROUP, SHARD_TABLES, SORT_KEYS, WORK_FILE_OPTIONS, finished_shards
+from quotes.shards import (ROW_GROUP, SHARD_TABLES, SORT_KEYS, WORK_SUFFIX, finished_shards, read_work_file, work_file,
+                           work_file_writer)
 from quotes.speakers import speaker_id
 from quotes.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA, TableWriter, table_of
 from quotes.splits import split_of
 
-READ_BATCH = ROW_GROUP
 FAN_IN = 16  # files merged at once; more shards than this are first merged into sorted runs
 
 
@@ -47,13 +46,13 @@ def iter_rows(work: Path, table: str, columns: list[str]) -> Iterator[tuple]:
 def _merged(paths: list[Path], table: str, columns: list[str] | None = None) -> Iterator[pa.Table]:
     """The rows of sorted files as one sorted stream of Arrow tables (a k-way merge by blocks).
 
-    Each file is read a row group at a time. The cutoff is the smallest last key among the files
+    Each file is read a batch at a time. The cutoff is the smallest last key among the files
     still being read: every row up to it, from every file, is already in memory and nothing read
     later can sort before it, so those rows are sorted together (a stable sort: ties keep file
     order, as a row-by-row merge would) and given out; the rest waits for the next round."""
     keys = list(SORT_KEYS[table])
     read = None if columns is None else list(dict.fromkeys([*keys, *columns]))
-    streams = [_SortedFile(path, keys, read) for path in paths]
+    streams = [_SortedFile(path, table, keys, read) for path in paths]
     while True:
         live = [s for s in streams if s.has_rows()]
         if not live:
@@ -69,10 +68,10 @@ def _merged(paths: list[Path], table: str, columns: list[str] | None = None) -> 
 
 
 class _SortedFile:
-    """One sorted Parquet file read a row group at a time, with the keys of the rows held."""
+    """One sorted work file read a batch at a time, with the keys of the rows held."""
 
-    def __init__(self, path: Path, keys: list[str], columns: list[str] | None):
-        self.batches = pq.ParquetFile(path).iter_batches(batch_size=READ_BATCH, columns=columns)
+    def __init__(self, path: Path, table: str, keys: list[str], columns: list[str] | None):
+        self.batches = read_work_file(path, table, columns)
         self.key_names = keys
         self.rows: pa.Table | None = None
         self.keys: list[tuple] = []
@@ -98,18 +97,18 @@ class _SortedFile:
 def _runs(work: Path, table: str) -> list[Path]:
     """The sorted files of one table, at most FAN_IN of them: with more shards than that, groups
     of FAN_IN are merged into sorted runs first (an external merge sort), so the final merge
-    never holds more than FAN_IN row groups at once, however large the corpus."""
+    never holds more than FAN_IN batches at once, however large the corpus."""
     runs_dir = work / "runs"
     done = runs_dir / f"{table}.json"
     if done.exists():
         return [work / name for name in json.loads(done.read_text("utf-8"))]
-    paths = [work / f"{key}.{table}.parquet" for key in finished_shards(work)]
+    paths = [work_file(work, key, table) for key in finished_shards(work)]
     level = 0
     while len(paths) > FAN_IN:
         runs_dir.mkdir(exist_ok=True)
         merged = []
         for i in range(0, len(paths), FAN_IN):
-            out = runs_dir / f"{table}.{level}.{i // FAN_IN:06d}.parquet"
+            out = runs_dir / f"{table}.{level}.{i // FAN_IN:06d}{WORK_SUFFIX}"
             _write_run(paths[i:i + FAN_IN], table, out)
             merged.append(out)
         paths, level = merged, level + 1
@@ -120,9 +119,9 @@ def _runs(work: Path, table: str) -> list[Path]:
 
 def _write_run(paths: list[Path], table: str, out: Path) -> None:
     tmp = out.with_name(f".{out.name}.tmp")
-    with pq.ParquetWriter(tmp, SHARD_TABLES[table], **WORK_FILE_OPTIONS) as writer:
+    with work_file_writer(tmp, SHARD_TABLES[table]) as writer:
         for block in _merged(paths, table):
-            writer.write_table(block, row_group_size=ROW_GROUP)
+            writer.write_table(block, max_chunksize=ROW_GROUP)
     os.replace(tmp, out)
 
 
@@ -204,7 +203,7 @@ def _join_surnames(work: Path, corpus: Corpus) -> None:
     surnames: dict[str, str] = {}
     columns = ["article_id", "article_sha", "speaker", "speaker_id", "speaker_type"]
     for path in _runs(work, "quotes"):
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=READ_BATCH, columns=columns):
+        for batch in read_work_file(path, "quotes", columns):
             persons = pa.Table.from_batches([batch]).filter(
                 pc.and_(pc.equal(batch.column("speaker_type"), "person"), pc.not_equal(batch.column("speaker"), "")))
             if corpus.duplicated:

@@ -226,8 +226,16 @@ def _read_batches(batches, names: list[str], path: Path) -> Iterator[RawRecord]:
             yield _from_record(record, path, number)
 
 
+def open_parquet(path: Path) -> pq.ParquetFile:
+    """A Parquet file to stream with iter_batches. pyarrow pre-buffers by default: it reads ahead
+    and keeps the column chunks of every row group asked for, so streaming a whole file held
+    memory in proportion to the file (a 56 MB sorted run of the merge: 53 MB held at once).
+    Without it, only the row group being read is in memory."""
+    return pq.ParquetFile(path, pre_buffer=False)
+
+
 def read_parquet(path: Path) -> Iterator[RawRecord]:
-    file = pq.ParquetFile(path)
+    file = open_parquet(path)
     yield from _read_batches(file.iter_batches(batch_size=1000), file.schema_arrow.names, path)
 
 

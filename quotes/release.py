@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 import regex
 
 from quotes.build import build
+from quotes.read import open_parquet
 from quotes.splits import SPLIT_NAMES
 from quotes.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA
 
@@ -347,7 +348,7 @@ def _evaluation(gold: list[Path] | None, folder: Path) -> str:
 
 def _column_counts(path: Path, column: str) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for batch in pq.ParquetFile(path).iter_batches(columns=[column]):
+    for batch in open_parquet(path).iter_batches(columns=[column]):
         for value in batch.column(0).to_pylist():
             counts[value] = counts.get(value, 0) + 1
     return counts

@@ -6,6 +6,7 @@ import gzip
 import io
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -19,7 +20,7 @@ import pytest
 from quotes.bench import write_corpus
 from quotes.build import Progress, build
 from quotes.merge import merge
-from quotes.read import read_raw
+from quotes.read import open_parquet, read_raw
 from quotes.shards import cycle_collection_paused, process_batch, write_shard
 from quotes.release import sha256
 
@@ -59,6 +60,20 @@ def test_shards_and_merge_leave_no_reference_cycles(corpus, tmp_path):
         totals = merge(tmp_path, tmp_path / "out", {})
         assert totals["quotes"] > 0 and gc.collect() == 0
     assert gc.isenabled()
+
+
+def test_streaming_a_parquet_file_holds_one_row_group_not_the_file(tmp_path):
+    """The merge streams sorted files of any size, and inputs may be Parquet files of millions
+    of articles: reading one must hold about a row group in memory, not the whole file."""
+    rng = random.Random(3)
+    path = tmp_path / "big.parquet"
+    with pq.ParquetWriter(path, pa.schema([("text", pa.string())]), compression="none") as writer:
+        for _ in range(100):  # 100 row groups of about 100 KB of text that does not compress
+            writer.write_table(pa.table({"text": ["".join(rng.choices("abcdefghij", k=1000)) for _ in range(100)]}))
+    baseline, peak = pa.total_allocated_bytes(), 0
+    for batch in open_parquet(path).iter_batches(batch_size=100):
+        peak = max(peak, pa.total_allocated_bytes() - baseline)
+    assert path.stat().st_size > 9_000_000 and peak < 1_000_000
 
 
 @pytest.mark.parametrize("workers,batch_size", [(2, 37), (2, 300), (1, 50)])
@@ -148,6 +163,19 @@ def test_many_shards_merge_through_sorted_runs(corpus, reference, tmp_path, monk
     monkeypatch.setattr(quotes.merge, "FAN_IN", 3)
     build([str(corpus)], tmp_path, workers=1, batch_size=20)
     assert hashes(tmp_path) == hashes(reference)
+
+
+def test_row_groups_do_not_depend_on_workers_or_batches(corpus, tmp_path, monkeypatch):
+    """Row groups have a fixed number of rows whatever the blocks the rows arrive in; small
+    groups here, so that every table spans several."""
+    import quotes.write
+
+    monkeypatch.setattr(quotes.write, "ROWS_PER_GROUP", {"articles": 64, "quotes": 500, "rejected": 100, "speakers": 7})
+    build([str(corpus)], tmp_path / "a", workers=1, batch_size=300)
+    build([str(corpus)], tmp_path / "b", workers=2, batch_size=37)
+    assert hashes(tmp_path / "a") == hashes(tmp_path / "b")
+    groups = {t: pq.read_metadata(tmp_path / "a" / f"{t}.parquet").num_row_groups for t in TABLES}
+    assert min(groups.values()) > 1 and groups["articles"] == 5  # 300 articles in groups of 64
 
 
 def test_output_does_not_depend_on_the_hash_seed(tmp_path):
