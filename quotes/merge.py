@@ -1,5 +1,7 @@
-"""Merge shards into one dataset, streaming: memory stays bounded by the batch size, the number
-of shards and the number of distinct speakers, never by the number of articles or quotes.
+"""Merge shards into one dataset, streaming: memory stays bounded by the batch size, the fan-in
+of the merge, a row group, and the number of distinct person names (to join bare surnames),
+never by the number of articles or quotes (except with speaker-disjoint splits, which map every
+article to its group).
 
 Rows come out sorted by article id (a k-way merge of the sorted shards), so the dataset is the
 same bytes however the articles were batched and however many workers made the shards.
@@ -27,8 +29,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from quotes.normalise import fold_key
-from quotes.shards import (ROW_GROUP, SHARD_TABLES, SORT_KEYS, WORK_SUFFIX, finished_shards, read_work_file, work_file,
-                           work_file_writer)
+from quotes.shards import (ROW_GROUP, SHARD_TABLES, SORT_KEYS, SPEAKER_QUOTES, WORK_SUFFIX, WORK_TABLES, finished_shards,
+                           read_work_file, work_file, work_file_writer, write_sorted)
 from quotes.speakers import speaker_id
 from quotes.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA, TableWriter, table_of
 from quotes.splits import split_of
@@ -102,7 +104,13 @@ def _runs(work: Path, table: str) -> list[Path]:
     done = runs_dir / f"{table}.json"
     if done.exists():
         return [work / name for name in json.loads(done.read_text("utf-8"))]
-    paths = [work_file(work, key, table) for key in finished_shards(work)]
+    paths = _merge_down([work_file(work, key, table) for key in finished_shards(work)], table, runs_dir)
+    runs_dir.mkdir(exist_ok=True)
+    done.write_text(json.dumps([p.relative_to(work).as_posix() for p in paths]), "utf-8")
+    return paths
+
+
+def _merge_down(paths: list[Path], table: str, runs_dir: Path) -> list[Path]:
     level = 0
     while len(paths) > FAN_IN:
         runs_dir.mkdir(exist_ok=True)
@@ -112,14 +120,12 @@ def _runs(work: Path, table: str) -> list[Path]:
             _write_run(paths[i:i + FAN_IN], table, out)
             merged.append(out)
         paths, level = merged, level + 1
-    runs_dir.mkdir(exist_ok=True)
-    done.write_text(json.dumps([p.relative_to(work).as_posix() for p in paths]), "utf-8")
     return paths
 
 
 def _write_run(paths: list[Path], table: str, out: Path) -> None:
     tmp = out.with_name(f".{out.name}.tmp")
-    with work_file_writer(tmp, SHARD_TABLES[table]) as writer:
+    with work_file_writer(tmp, WORK_TABLES[table]) as writer:
         for block in _merged(paths, table):
             writer.write_table(block, max_chunksize=ROW_GROUP)
     os.replace(tmp, out)
@@ -297,9 +303,9 @@ def _write_articles(work: Path, out: Path, metadata: dict[str, str], split_files
 
 
 def _write_quotes(work: Path, out: Path, metadata: dict[str, str], split_files: bool, corpus: Corpus) -> Counter:
-    """The quotes, and the speakers table counted from them on the way."""
+    """The quotes, and the speakers table counted from them (through a sorted spill by speaker)."""
     totals: Counter = Counter()
-    speakers: dict[str, SpeakerStats] = defaultdict(SpeakerStats)
+    spill = _SpeakerSpill(work / "runs")
     with TableWriter(out, "quotes", QUOTES_SCHEMA, metadata, split_files) as writer:
         for block in kept_blocks(work, "quotes", corpus):
             ids = [corpus.speaker_join.get(sid, sid) for sid in block.column("speaker_id").to_pylist()]
@@ -309,15 +315,63 @@ def _write_quotes(work: Path, out: Path, metadata: dict[str, str], split_files: 
             writer.add_table(block.append_column("split", pa.array(_splits(corpus, block), pa.string())))
             totals["quotes"] += block.num_rows
             totals.update(block.column("quote_type").to_pylist())
-            columns = [block.column(name).to_pylist() for name in ("speaker", "speaker_type", "speaker_title", "article_id")]
-            for sid, *fields in zip(ids, *columns):
-                if sid:
-                    _count_speaker(speakers[sid], *fields)
+            spill.add(block)
     with TableWriter(out, "speakers", SPEAKERS_SCHEMA, metadata) as writer:
-        for sid in sorted(speakers):
-            writer.add(_speaker_row(sid, speakers[sid]))
+        for row in _speaker_rows(spill.sorted_files()):
+            writer.add(row)
             totals["speakers"] += 1
     return totals
+
+
+class _SpeakerSpill:
+    """The speaker columns of every quote that has a speaker, written to files of up to CHUNK
+    rows sorted by speaker id: the speakers table is counted from their merge, so memory does
+    not grow with the number of distinct speakers (about 1.5 for every real article)."""
+
+    CHUNK = 65_536
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.blocks: list[pa.Table] = []
+        self.rows = 0
+        self.paths: list[Path] = []
+
+    def add(self, quotes: pa.Table) -> None:
+        has_speaker = pc.fill_null(pc.not_equal(quotes.column("speaker_id"), ""), False)
+        block = quotes.filter(has_speaker)
+        self.blocks.append(pa.Table.from_arrays([block.column(name) for name in SPEAKER_QUOTES.names], schema=SPEAKER_QUOTES))
+        self.rows += block.num_rows
+        if self.rows >= self.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.rows:
+            self.folder.mkdir(exist_ok=True)
+            path = self.folder / f"speaker_quotes.chunk.{len(self.paths):06d}{WORK_SUFFIX}"
+            write_sorted(pa.concat_tables(self.blocks).sort_by([(k, "ascending") for k in SORT_KEYS["speaker_quotes"]]), path)
+            self.paths.append(path)
+        self.blocks, self.rows = [], 0
+
+    def sorted_files(self) -> list[Path]:
+        """At most FAN_IN sorted files holding every row added."""
+        self._flush()
+        return _merge_down(self.paths, "speaker_quotes", self.folder)
+
+
+def _speaker_rows(paths: list[Path]) -> Iterator[dict]:
+    """One row per speaker id, in id order, from the speaker of every quote sorted by id (and
+    within an id in the quotes' own order: article, then offsets)."""
+    sid, stats = None, SpeakerStats()
+    for block in _merged(paths, "speaker_quotes"):
+        columns = [block.column(name).to_pylist() for name in ("speaker_id", "speaker", "speaker_type", "speaker_title", "article_id")]
+        for row_sid, *fields in zip(*columns):
+            if row_sid != sid:
+                if sid is not None:
+                    yield _speaker_row(sid, stats)
+                sid, stats = row_sid, SpeakerStats()
+            _count_speaker(stats, *fields)
+    if sid is not None:
+        yield _speaker_row(sid, stats)
 
 
 def _write_rejected(work: Path, out: Path, metadata: dict[str, str], split_files: bool, corpus: Corpus) -> Counter:

@@ -55,7 +55,13 @@ SORT_KEYS = {
     "rejected": ("article_id", "article_sha", "start", "end", "reason"),
     "texts": ("article_sha", "article_id"),
     "clusters": ("quote_cluster", "article_id", "article_sha"),
+    "speaker_quotes": ("speaker_id", "article_id", "start", "end", "quote_id"),
 }
+# Made by the merge, not by shards: the speaker of every quote, sorted by speaker id, from which
+# the speakers table is counted without holding every speaker in memory.
+SPEAKER_QUOTES = pa.schema([(name, QUOTES_SCHEMA.field(name).type) for name in SORT_KEYS["speaker_quotes"]]
+                           + [(name, pa.string()) for name in ("speaker", "speaker_type", "speaker_title")])
+WORK_TABLES = {**SHARD_TABLES, "speaker_quotes": SPEAKER_QUOTES}
 
 
 @dataclass
@@ -125,7 +131,7 @@ def read_work_file(path: Path, table: str, columns: list[str] | None = None) -> 
     """The batches of a shard or sorted run of `table`, with only the named columns decoded.
     Read with plain reads: given a path, pyarrow maps the whole file into memory, and every page
     read stays in the process's resident memory (380 MB for one 430 MB run of quotes)."""
-    fields = None if columns is None else [SHARD_TABLES[table].get_field_index(name) for name in columns]
+    fields = None if columns is None else [WORK_TABLES[table].get_field_index(name) for name in columns]
     with pa.OSFile(str(path)) as source, pa.ipc.open_stream(source, options=pa.ipc.IpcReadOptions(included_fields=fields)) as reader:
         yield from reader
 

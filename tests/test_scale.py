@@ -157,10 +157,12 @@ def test_ray_engine_equals_the_local_build(corpus, reference, tmp_path):
 
 
 def test_many_shards_merge_through_sorted_runs(corpus, reference, tmp_path, monkeypatch):
-    """With more shards than the merge opens at once, runs are merged first: same bytes."""
+    """With more shards than the merge opens at once, runs are merged first, and the speakers
+    are counted from many sorted spill files: same bytes."""
     import quotes.merge
 
     monkeypatch.setattr(quotes.merge, "FAN_IN", 3)
+    monkeypatch.setattr(quotes.merge._SpeakerSpill, "CHUNK", 50)
     build([str(corpus)], tmp_path, workers=1, batch_size=20)
     assert hashes(tmp_path) == hashes(reference)
 
