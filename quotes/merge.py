@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from quotes.normalise import fold_key
-from quotes.shards import (ROW_GROUP, SHARD_TABLES, SORT_KEYS, SPEAKER_QUOTES, WORK_SUFFIX, WORK_TABLES, finished_shards,
+from quotes.shards import (WORK_BATCH, SHARD_TABLES, SORT_KEYS, SPEAKER_QUOTES, WORK_SUFFIX, WORK_TABLES, finished_shards,
                            read_work_file, work_file, work_file_writer, write_sorted)
 from quotes.speakers import speaker_id
 from quotes.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA, TableWriter, table_of
@@ -127,7 +127,7 @@ def _write_run(paths: list[Path], table: str, out: Path) -> None:
     tmp = out.with_name(f".{out.name}.tmp")
     with work_file_writer(tmp, WORK_TABLES[table]) as writer:
         for block in _merged(paths, table):
-            writer.write_table(block, max_chunksize=ROW_GROUP)
+            writer.write_table(block, max_chunksize=WORK_BATCH)
     os.replace(tmp, out)
 
 

@@ -3,10 +3,10 @@
 A batch of articles goes through `process_batch` (a pure function) and is written as one shard:
 five small Arrow IPC stream files (articles, quotes and rejected, sorted by article; texts and
 clusters, sorted by text hash and by quote cluster for the merge's duplicate counts), each
-written to a temporary name and renamed, then a `.done` marker. A build killed at any point restarts from
-the shards that have their marker; a shard without one is simply made again. Every executor
-(the local process pool, Ray) writes the same shards, and `quotes.merge` turns any set of
-shards into the same dataset.
+written to a temporary name and renamed, then a `.done` marker. A build killed at any point
+restarts from the shards that have their marker; a shard without one is simply made again.
+Every executor (the local process pool, Ray) writes the same shards, and `quotes.merge` turns
+any set of shards into the same dataset.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,7 +108,7 @@ def process_batch(records: list[RawRecord | Article]) -> BatchResult:
 
 # The merge holds one batch per open file: batches stay small enough for memory to stay small,
 # large enough for writing them to stay cheap.
-ROW_GROUP = 1024
+WORK_BATCH = 1024
 # Shards and sorted runs live only until the merge. They are Arrow IPC streams (lz4), read back a
 # batch at a time. They used to be Parquet files, but a Parquet footer describes every row group,
 # and a reader holds it whole: merging 1,000,000 articles, the four sorted runs of quotes held
@@ -124,7 +124,7 @@ def work_file_writer(path: Path, schema: pa.Schema) -> pa.ipc.RecordBatchStreamW
 
 def write_sorted(table: pa.Table, path: Path) -> None:
     with work_file_writer(path, table.schema) as writer:
-        writer.write_table(table, max_chunksize=ROW_GROUP)
+        writer.write_table(table, max_chunksize=WORK_BATCH)
 
 
 def read_work_file(path: Path, table: str, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
