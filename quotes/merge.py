@@ -111,6 +111,10 @@ def _runs(work: Path, table: str) -> list[Path]:
 
 
 def _merge_down(paths: list[Path], table: str, runs_dir: Path) -> list[Path]:
+    """Merge sorted files FAN_IN at a time, level after level, until at most FAN_IN are left.
+    Files in runs_dir (runs of an earlier level, spill files) are deleted once merged, so the
+    disk holds the data about twice (shards and one level of runs), not once per level; the
+    shards are kept, for a merge that is killed to start again from them."""
     level = 0
     while len(paths) > FAN_IN:
         runs_dir.mkdir(exist_ok=True)
@@ -119,6 +123,9 @@ def _merge_down(paths: list[Path], table: str, runs_dir: Path) -> list[Path]:
             out = runs_dir / f"{table}.{level}.{i // FAN_IN:06d}{WORK_SUFFIX}"
             _write_run(paths[i:i + FAN_IN], table, out)
             merged.append(out)
+            for merged_path in paths[i:i + FAN_IN]:
+                if merged_path.parent == runs_dir:
+                    merged_path.unlink()
         paths, level = merged, level + 1
     return paths
 

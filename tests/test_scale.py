@@ -180,6 +180,23 @@ def test_row_groups_do_not_depend_on_workers_or_batches(corpus, tmp_path, monkey
     assert min(groups.values()) > 1 and groups["articles"] == 5  # 300 articles in groups of 64
 
 
+def test_merging_down_deletes_runs_once_merged_but_keeps_shards(tmp_path, monkeypatch):
+    import quotes.merge
+    from quotes.shards import SHARD_TABLES, read_work_file, write_sorted
+
+    monkeypatch.setattr(quotes.merge, "FAN_IN", 2)
+    shards = []
+    for n in range(5):
+        shards.append(tmp_path / f"s{n}.arrows")
+        write_sorted(pa.table({"article_sha": [f"{n}{k}" for k in "ab"], "article_id": ["x", "y"]}, schema=SHARD_TABLES["texts"]), shards[-1])
+    runs = tmp_path / "runs"
+    final = quotes.merge._merge_down(shards, "texts", runs)
+    assert len(final) <= 2 and all(p.exists() for p in shards + final)
+    assert sorted(runs.iterdir()) == sorted(final)  # 5 -> 3 -> 2: the first level's runs are gone
+    rows = [sha for p in final for b in read_work_file(p, "texts") for sha in b.column("article_sha").to_pylist()]
+    assert sorted(rows) == sorted(f"{n}{k}" for n in range(5) for k in "ab")
+
+
 def test_output_does_not_depend_on_the_hash_seed(tmp_path):
     """Sets iterate in an order that changes with PYTHONHASHSEED; no output may follow it. The
     speaker's titles differ only in case here, the tie that once followed a set's order."""
