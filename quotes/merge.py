@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from quotes.normalise import fold_key
-from quotes.shards import (WORK_BATCH, SHARD_TABLES, SORT_KEYS, SPEAKER_QUOTES, WORK_SUFFIX, WORK_TABLES, finished_shards,
+from quotes.shards import (SHARD_TABLES, SORT_KEYS, SPEAKER_QUOTES, WORK_BATCH, WORK_SUFFIX, WORK_TABLES, finished_shards,
                            read_work_file, work_file, work_file_writer, write_sorted)
 from quotes.speakers import speaker_id
 from quotes.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA, TableWriter, table_of
@@ -355,7 +355,7 @@ class _SpeakerSpill:
         if self.rows:
             self.folder.mkdir(exist_ok=True)
             path = self.folder / f"speaker_quotes.chunk.{len(self.paths):06d}{WORK_SUFFIX}"
-            write_sorted(pa.concat_tables(self.blocks).sort_by([(k, "ascending") for k in SORT_KEYS["speaker_quotes"]]), path)
+            write_sorted(pa.concat_tables(self.blocks), "speaker_quotes", path)
             self.paths.append(path)
         self.blocks, self.rows = [], 0
 

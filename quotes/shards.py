@@ -122,9 +122,10 @@ def work_file_writer(path: Path, schema: pa.Schema) -> pa.ipc.RecordBatchStreamW
     return pa.ipc.new_stream(path, schema, options=_WORK_WRITE)
 
 
-def write_sorted(table: pa.Table, path: Path) -> None:
+def write_sorted(table: pa.Table, name: str, path: Path) -> None:
+    """Write the rows of work table `name`, sorted by its SORT_KEYS, as a work file."""
     with work_file_writer(path, table.schema) as writer:
-        writer.write_table(table, max_chunksize=WORK_BATCH)
+        writer.write_table(table.sort_by([(k, "ascending") for k in SORT_KEYS[name]]), max_chunksize=WORK_BATCH)
 
 
 def read_work_file(path: Path, table: str, columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
@@ -149,29 +150,31 @@ def write_shard(result: BatchResult, work: Path, key: str) -> dict[str, int]:
     for name, schema in SHARD_TABLES.items():
         table = table_of(getattr(result, name), schema)
         tmp = work / f".{key}.{name}{WORK_SUFFIX}.tmp"
-        write_sorted(table.sort_by([(k, "ascending") for k in SORT_KEYS[name]]), tmp)
+        write_sorted(table, name, tmp)
         os.replace(tmp, work_file(work, key, name))
     (work / f"{key}.done").touch()
     return counts(result)
 
 
 def counts(result: BatchResult) -> dict[str, int]:
-    out = {"articles": len(result.articles), "quotes": len(result.quotes), "rejected": len(result.rejected)}
-    for row in result.quotes:
-        out[row["quote_type"]] = out.get(row["quote_type"], 0) + 1
+    return _counts(len(result.articles), len(result.rejected), [row["quote_type"] for row in result.quotes])
+
+
+def _counts(articles: int, rejected: int, quote_types: list[str]) -> dict[str, int]:
+    out = {"articles": articles, "quotes": len(quote_types), "rejected": rejected}
+    for quote_type in quote_types:
+        out[quote_type] = out.get(quote_type, 0) + 1
     return out
 
 
 def shard_counts(work: Path, key: str) -> dict[str, int]:
     """Counts of a finished shard, read back when a resumed build skips it."""
-    out = {name: sum(b.num_rows for b in read_work_file(work_file(work, key, name), name, ["article_id"]))
-           for name in ("articles", "rejected")}
+    def rows(name: str) -> int:
+        return sum(b.num_rows for b in read_work_file(work_file(work, key, name), name, ["article_id"]))
+
     quote_types = [t for b in read_work_file(work_file(work, key, "quotes"), "quotes", ["quote_type"])
                    for t in b.column(0).to_pylist()]
-    out["quotes"] = len(quote_types)
-    for quote_type in quote_types:
-        out[quote_type] = out.get(quote_type, 0) + 1
-    return out
+    return _counts(rows("articles"), rows("rejected"), quote_types)
 
 
 def finished_shards(work: Path) -> list[str]:

@@ -188,7 +188,8 @@ def test_merging_down_deletes_runs_once_merged_but_keeps_shards(tmp_path, monkey
     shards = []
     for n in range(5):
         shards.append(tmp_path / f"s{n}.arrows")
-        write_sorted(pa.table({"article_sha": [f"{n}{k}" for k in "ab"], "article_id": ["x", "y"]}, schema=SHARD_TABLES["texts"]), shards[-1])
+        write_sorted(pa.table({"article_sha": [f"{n}{k}" for k in "ab"], "article_id": ["x", "y"]}, schema=SHARD_TABLES["texts"]),
+                     "texts", shards[-1])
     runs = tmp_path / "runs"
     final = quotes.merge._merge_down(shards, "texts", runs)
     assert len(final) <= 2 and all(p.exists() for p in shards + final)
