@@ -95,7 +95,7 @@ def _predicate_starts() -> regex.Pattern:
     return modifier_regex("predicate_start")
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     start: int
     end: int
@@ -112,7 +112,7 @@ class Candidate:
     spans: list[QuoteSpan] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class CueMatch:
     start: int
     end: int

@@ -36,7 +36,7 @@ class InputError(ValueError):
     """A source that cannot be read at all (missing, unknown format, no text column)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class RawRecord:
     """What a reader yields: cheap to make, so the main process only reads; workers decode,
     normalise and extract."""

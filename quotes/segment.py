@@ -15,7 +15,7 @@ import regex
 from quotes.lexicon import load
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     index: int
     start: int
@@ -25,7 +25,7 @@ class Paragraph:
     has_credit: bool = True  # whether a photo credit (Ảnh: ...) may start in it
 
 
-@dataclass
+@dataclass(slots=True)
 class QuoteSpan:
     """Text between a pair of quote marks (or from an unclosed mark to the paragraph end)."""
 
@@ -40,7 +40,7 @@ class QuoteSpan:
         return self.close + 1 if self.close is not None else self.inner_end
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     index: int
     paragraph: int
@@ -49,7 +49,7 @@ class Sentence:
     caption: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Segmented:
     text: str
     paragraphs: list[Paragraph]

@@ -25,7 +25,7 @@ PERSON_KINDS = ("name", "title", "pronoun", "description")
 TYPE_OF_KIND = {"organization": "organization", "group": "group", "unnamed": "unnamed"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Entity:
     kind: str  # person, organization, group, unnamed
     names: list[str] = field(default_factory=list)
@@ -48,7 +48,7 @@ class Entity:
         return self.title_text
 
 
-@dataclass
+@dataclass(slots=True)
 class Resolution:
     speaker: str | None
     speaker_type: str | None
