@@ -29,11 +29,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_extract(args: argparse.Namespace) -> int:
     from quotes.read import read_articles
     from quotes.shards import process_batch
+    from quotes.write import quote_columns, rows_of
 
     for article in read_articles([args.file]):
-        for row in process_batch([article]).quotes:
-            row.pop("article_sha")
-            print(json.dumps(row, ensure_ascii=False))
+        for result in process_batch([article]):
+            for row in rows_of(quote_columns(result.quotes)):
+                print(json.dumps(row, ensure_ascii=False))
     return 0
 
 

@@ -61,6 +61,7 @@ class Quote:
     flags: list[str] = field(default_factory=list)
     quote_id: str = ""
     parent_quote_id: str | None = None
+    quote_cluster: str = ""  # set by the build (shards.quote_cluster)
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -24,9 +24,9 @@ import pyarrow as pa
 from quotes.normalise import fold_key
 from quotes.pipeline import extract_article
 from quotes.read import RawRecord, to_article
-from quotes.records import Article
-from quotes.write import (ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, article_row, quote_row, rejection_row,
-                          table_of)
+from quotes.records import Article, Quote, Rejection
+from quotes.write import (ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, article_columns, quote_columns,
+                          rejection_columns)
 
 # In shards every row carries its article's text hash, so the merge can keep one copy of an
 # article given twice (same id) and drop the other copy's quotes with it.
@@ -64,13 +64,15 @@ SPEAKER_QUOTES = pa.schema([(name, QUOTES_SCHEMA.field(name).type) for name in S
 WORK_TABLES = {**SHARD_TABLES, "speaker_quotes": SPEAKER_QUOTES}
 
 
-@dataclass
-class BatchResult:
-    articles: list[dict] = field(default_factory=list)
-    quotes: list[dict] = field(default_factory=list)
-    rejected: list[dict] = field(default_factory=list)
-    texts: list[dict] = field(default_factory=list)
-    clusters: list[dict] = field(default_factory=list)
+@dataclass(slots=True)
+class ArticleResult:
+    """One article of a batch and what was extracted from it, kept as records until the shard
+    is written (then turned into Arrow columns)."""
+
+    article: Article
+    sha: str  # the text's hash, carried by every row of the article in the shard
+    quotes: list[Quote]
+    rejections: list[Rejection]
 
 
 def text_sha(text: str) -> str:
@@ -82,28 +84,36 @@ def quote_cluster(quote: str) -> str:
     return "c_" + hashlib.sha1(fold_key.__wrapped__(quote).encode()).hexdigest()[:16]
 
 
-def process_batch(records: list[RawRecord | Article]) -> BatchResult:
+def process_batch(records: list[RawRecord | Article]) -> list[ArticleResult]:
     """A pure function of a batch of records: the unit every executor runs. Decoding and
     normalising happen here, in the worker; an article that is not ok gets no quotes."""
-    result = BatchResult()
+    results = []
     for record in records:
         article = to_article(record) if isinstance(record, RawRecord) else record
-        sha = text_sha(article.text)
-        result.articles.append(article_row(article) | {"article_sha": sha})
-        if article.status != "ok":
-            continue
-        result.texts.append({"article_sha": sha, "article_id": article.article_id})
-        quotes, rejections = extract_article(article)
+        quotes, rejections = extract_article(article) if article.status == "ok" else ([], [])
         for q in quotes:
-            row = quote_row(q)
-            row["article_sha"], row["quote_cluster"] = sha, quote_cluster(q.quote)
-            result.quotes.append(row)
-            result.clusters.append({"quote_cluster": row["quote_cluster"], "article_id": q.article_id, "article_sha": sha})
-        for r in rejections:
-            row = rejection_row(r)
-            row["article_sha"] = sha
-            result.rejected.append(row)
-    return result
+            q.quote_cluster = quote_cluster(q.quote)
+        results.append(ArticleResult(article, text_sha(article.text), quotes, rejections))
+    return results
+
+
+def shard_tables(results: list[ArticleResult]) -> dict[str, pa.Table]:
+    """The five work tables of a batch, in SHARD_TABLES order, not yet sorted."""
+    ok = [r for r in results if r.article.status == "ok"]
+    columns = {
+        "articles": article_columns([r.article for r in results]) | {"article_sha": [r.sha for r in results]},
+        "quotes": quote_columns([q for r in results for q in r.quotes]) | {"article_sha": _shas(results, "quotes")},
+        "rejected": rejection_columns([x for r in results for x in r.rejections]) | {"article_sha": _shas(results, "rejections")},
+        "texts": {"article_sha": [r.sha for r in ok], "article_id": [r.article.article_id for r in ok]},
+    }
+    tables = {name: pa.Table.from_pydict(table, schema=SHARD_TABLES[name]) for name, table in columns.items()}
+    tables["clusters"] = tables["quotes"].select(SHARD_TABLES["clusters"].names).cast(SHARD_TABLES["clusters"])
+    return {name: tables[name] for name in SHARD_TABLES}
+
+
+def _shas(results: list[ArticleResult], records: str) -> list[str]:
+    """The article text hash of each quote or rejection (`records`), in order."""
+    return [r.sha for r in results for _ in getattr(r, records)]
 
 
 # The merge holds one batch per open file: batches stay small enough for memory to stay small,
@@ -145,19 +155,18 @@ def shard_done(work: Path, key: str) -> bool:
     return (work / f"{key}.done").exists()
 
 
-def write_shard(result: BatchResult, work: Path, key: str) -> dict[str, int]:
+def write_shard(results: list[ArticleResult], work: Path, key: str) -> dict[str, int]:
     """Write one shard atomically; return its counts by table and quote type."""
-    for name, schema in SHARD_TABLES.items():
-        table = table_of(getattr(result, name), schema)
+    for name, table in shard_tables(results).items():
         tmp = work / f".{key}.{name}{WORK_SUFFIX}.tmp"
         write_sorted(table, name, tmp)
         os.replace(tmp, work_file(work, key, name))
     (work / f"{key}.done").touch()
-    return counts(result)
+    return counts(results)
 
 
-def counts(result: BatchResult) -> dict[str, int]:
-    return _counts(len(result.articles), len(result.rejected), [row["quote_type"] for row in result.quotes])
+def counts(results: list[ArticleResult]) -> dict[str, int]:
+    return _counts(len(results), sum(len(r.rejections) for r in results), [q.quote_type for r in results for q in r.quotes])
 
 
 def _counts(articles: int, rejected: int, quote_types: list[str]) -> dict[str, int]:

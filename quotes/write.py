@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from operator import attrgetter
 from pathlib import Path
 
 import pyarrow as pa
@@ -80,30 +81,45 @@ REJECTED_SCHEMA = pa.schema([
 ])
 
 
-def quote_row(q: Quote) -> dict:
-    mention = q.mention
-    return {
-        "quote_id": q.quote_id, "article_id": q.article_id, "quote": q.quote, "quote_type": q.quote_type,
-        "start": q.start, "end": q.end, "cue": q.cue, "cue_lemma": q.cue_lemma,
-        "cue_start": q.cue_start, "cue_end": q.cue_end,
-        "speaker_mention": mention.text if mention else None,
-        "speaker_start": mention.start if mention else None,
-        "speaker_end": mention.end if mention else None,
-        "speaker": q.speaker, "speaker_id": q.speaker_id, "speaker_type": q.speaker_type,
-        "speaker_title": q.speaker_title, "attribution": q.attribution, "paragraph": q.paragraph,
-        "sentence": q.sentence, "rule": q.rule, "confidence": q.confidence, "flags": sorted(set(q.flags)),
-        "parent_quote_id": q.parent_quote_id,
+# Records become Arrow columns one column at a time: a list comprehension per column is several
+# times faster than making a dict per row and gathering the columns back out of the dicts.
+
+def columns_of(records: list, fields: tuple[str, ...]) -> dict[str, list]:
+    return {name: list(map(attrgetter(name), records)) for name in fields}
+
+
+# The quotes table's columns that are a Quote's own fields (the speaker mention's are added, and
+# occurrences and split need the whole corpus).
+QUOTE_FIELDS = ("quote_id", "article_id", "quote", "quote_type", "start", "end", "cue", "cue_lemma", "cue_start",
+                "cue_end", "speaker", "speaker_id", "speaker_type", "speaker_title", "attribution", "paragraph",
+                "sentence", "rule", "confidence", "parent_quote_id", "quote_cluster")
+ARTICLE_FIELDS = ("article_id", "title", "text", "source", "url", "outlet", "published", "normalise_steps",
+                  "status", "status_reason")
+
+
+def quote_columns(quotes: list[Quote]) -> dict[str, list]:
+    """In the schema's order."""
+    mentions = [q.mention for q in quotes]
+    columns = columns_of(quotes, QUOTE_FIELDS) | {
+        "speaker_mention": [m.text if m else None for m in mentions],
+        "speaker_start": [m.start if m else None for m in mentions],
+        "speaker_end": [m.end if m else None for m in mentions],
+        "flags": [sorted(set(q.flags)) for q in quotes],
     }
+    return {name: columns[name] for name in QUOTES_SCHEMA.names if name in columns}
 
 
-def article_row(a: Article) -> dict:
-    return {"article_id": a.article_id, "title": a.title, "text": a.text, "source": a.source, "url": a.url,
-            "outlet": a.outlet, "published": a.published, "normalise_steps": a.normalise_steps,
-            "status": a.status, "status_reason": a.status_reason}
+def article_columns(articles: list[Article]) -> dict[str, list]:
+    return columns_of(articles, ARTICLE_FIELDS)
 
 
-def rejection_row(r: Rejection) -> dict:
-    return {"article_id": r.article_id, "start": r.start, "end": r.end, "text": r.text, "reason": r.reason, "rule": r.rule}
+def rejection_columns(rejections: list[Rejection]) -> dict[str, list]:
+    return columns_of(rejections, tuple(REJECTED_SCHEMA.names))
+
+
+def rows_of(columns: dict[str, list]) -> list[dict]:
+    """Columns back as rows (for the few callers that want one dict per row)."""
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
 
 
 def table_of(rows: list[dict], schema: pa.Schema) -> pa.Table:

@@ -217,3 +217,14 @@ def test_output_does_not_depend_on_the_hash_seed(tmp_path):
     speakers = pq.read_table(tmp_path / "out1" / "speakers.parquet").to_pylist()
     assert [len(row["titles"]) for row in speakers] == [2, 2]
     assert all(output == outputs[0] for output in outputs)
+
+
+def test_shard_tables_take_every_column_from_the_records():
+    """Records become Arrow columns by name; a column the records do not give would be missing,
+    and one the schema does not name silently dropped: both lists must match the schemas."""
+    from quotes.shards import SHARD_TABLES
+    from quotes.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, article_columns, quote_columns
+
+    assert list(quote_columns([])) == [n for n in QUOTES_SCHEMA.names if n not in ("occurrences", "split")]
+    assert list(article_columns([])) == [n for n in ARTICLES_SCHEMA.names if n != "split"]
+    assert [n for n in SHARD_TABLES["quotes"].names if n != "article_sha"] == list(quote_columns([]))
