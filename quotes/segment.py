@@ -113,6 +113,8 @@ def pair_quote_marks(text: str, start: int, end: int) -> list[QuoteSpan]:
         role = _role(text, pos, char)
         if role:
             (doubles if char in DOUBLE_MARKS else singles).append((pos, char, role))
+    if not doubles and not singles:
+        return []  # most paragraphs
     spans = sorted(_pair_family(text, doubles, end), key=lambda s: s.open)
     opens = [s.open for s in spans]
     free = []
@@ -184,7 +186,7 @@ def _introduced(text: str, open_pos: int) -> bool:
 
 
 LINE = regex.compile(r"[^\n]+")
-LAST_WORD = regex.compile(r"[\p{L}.]+$")
+LAST_WORD = regex.compile(r"(?r)[\p{L}.]+$")  # searched backwards: the run ending at the search's end
 NON_SPACE = regex.compile(r"\S+")
 ABBREVIATIONS = frozenset(
     "tp tp.hcm ts ths pgs gs bs bsck th ths mr mrs ms dr st sgk tt q p h x ct cty ubnd vn no ltd co inc jr sr".split()
@@ -235,7 +237,7 @@ def _containment(spans: list[QuoteSpan]):
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    word = LAST_WORD.search(text[max(0, dot - 12):dot])
+    word = LAST_WORD.search(text, max(0, dot - 12), dot)
     if not word:
         return False
     w = word.group(0).strip(".")

@@ -33,19 +33,22 @@ class Entity:
     title_text: str = ""  # a title as written, for a person known only by role
     gender: str = "any"
     name_keys: list[list[str]] = field(default_factory=list)  # each name's folded words
+    canonical: str = ""  # the longest name (most words, then characters), else the title as written
 
     def __post_init__(self):
         self.name_keys = [[fold_key(word) for word in name.split()] for name in self.names]
+        self.canonical = max(self.names, key=_name_length) if self.names else self.title_text
 
     def add_name(self, name: str) -> None:
+        """Names are added here only, so the canonical name is kept up to date (it is read for
+        every quote)."""
         self.names.append(name)
         self.name_keys.append([fold_key(word) for word in name.split()])
+        self.canonical = max(self.names, key=_name_length)
 
-    @property
-    def canonical(self) -> str:
-        if self.names:
-            return max(self.names, key=lambda n: (len(n.split()), len(n)))
-        return self.title_text
+
+def _name_length(name: str) -> tuple[int, int]:
+    return len(name.split()), len(name)
 
 
 @dataclass(slots=True)
