@@ -208,7 +208,7 @@ class ArticleDetector:
             return []
         traps = [(m.start(), m.end(), self.lex.traps[fold_key(m.group(0))])
                  for m in self.trap_matches[bisect_left(self.trap_starts, start):bisect_left(self.trap_starts, sentence.end)]]
-        cues = []
+        cues: list[CueMatch] = []
         for m in matches:
             if m.end() > sentence.end:
                 continue
@@ -732,7 +732,7 @@ class ArticleDetector:
         """`bà X - chủ homestay ở bản Lác, Mai Châu rưng rưng: "Q"`: a named person with a dash
         apposition that runs (commas and all) up to the colon."""
         start = self.sentence_start(sentence)
-        for dash in reversed(list(DASH.finditer(head))):
+        for dash in list(DASH.finditer(head))[::-1]:
             before = self.pieces(start, start + dash.start())
             if not before:
                 continue

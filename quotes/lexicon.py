@@ -149,7 +149,7 @@ def modifier_regex(kind: str) -> regex.Pattern:
 @dataclass(frozen=True)
 class Cue:
     cue: str
-    lemma: str
+    lemma: str | None  # None for a manner phrase that is not in the cue lexicon
     cls: str
     takes: str
 

@@ -353,7 +353,7 @@ def _trailing_name(core: str, tokens: list, title_end: int, after_honorific: boo
     """
     lex = load()
     run: list = []
-    for token in reversed(tokens):
+    for token in tokens[::-1]:
         if token.start() < title_end or not CAPITALISED.match(token.group(0)) or len(run) >= 8:
             break
         run.insert(0, token)

@@ -72,7 +72,7 @@ def is_letter(char: str) -> bool:
 
 def split_paragraphs(text: str) -> list[Paragraph]:
     lex = load()
-    paragraphs = []
+    paragraphs: list[Paragraph] = []
     for m in LINE.finditer(text):
         line = m.group(0)
         if not line.strip():
@@ -107,7 +107,8 @@ def _role(text: str, pos: int, char: str) -> str | None:
 
 def pair_quote_marks(text: str, start: int, end: int) -> list[QuoteSpan]:
     """Pair the quote marks of one paragraph; return the outermost spans."""
-    doubles, singles = [], []
+    doubles: list[tuple[int, str, str]] = []
+    singles: list[tuple[int, str, str]] = []
     for m in MARKS.finditer(text, start, end):
         pos, char = m.start(), m.group(0)
         role = _role(text, pos, char)
@@ -120,9 +121,10 @@ def pair_quote_marks(text: str, start: int, end: int) -> list[QuoteSpan]:
     free = []
     for mark in singles:
         i = bisect_right(opens, mark[0]) - 1  # the only double span that can hold this mark
-        if i >= 0 and mark[0] <= (spans[i].close if spans[i].close is not None else spans[i].inner_end):
-            if spans[i].inner_start <= mark[0] < spans[i].inner_end and "nested" not in spans[i].flags:
-                spans[i].flags.append("nested")
+        holder = spans[i] if i >= 0 else None
+        if holder is not None and mark[0] <= (holder.close if holder.close is not None else holder.inner_end):
+            if holder.inner_start <= mark[0] < holder.inner_end and "nested" not in holder.flags:
+                holder.flags.append("nested")
             continue
         free.append(mark)
     spans += _pair_family(text, free, end, allow_unclosed=False)
@@ -213,7 +215,7 @@ def split_sentences(text: str, lowered: str, paragraph: Paragraph, spans: list[Q
     if paragraph.has_credit:
         cuts += _credit_cuts(text, lowered, paragraph)
     cuts = sorted(set(cuts)) + [paragraph.end]
-    sentences = []
+    sentences: list[Sentence] = []
     for start, end in zip(cuts, cuts[1:]):
         while end > start and text[end - 1].isspace():
             end -= 1

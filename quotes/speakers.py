@@ -202,8 +202,9 @@ class SpeakerIndex:
         if person:  # "Nga khai ..." in an article about Trương Hồ Phương Nga: the person, not Russia
             self._mentioned(person, mention.start)
             return Resolution(person.canonical, "person", "surname", person.title_text or None)
-        if mention.kind in ("name", *TYPE_OF_KIND):
+        if mention.kind == "name" or mention.kind in TYPE_OF_KIND:
             entity, how = self.add(mention)
+            assert entity is not None  # add() registers every name, organisation, group, unnamed
             return Resolution(entity.canonical, entity.kind, how, _display_title(entity, mention))
         if mention.kind == "title":
             return self._resolve_title(mention)
