@@ -5,34 +5,40 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+BUILT := $(VENV)/.built
 SHARED ?= ../shared
 CORPUS := $(SHARED)/corpus/baomoi-2017
 
 .PHONY: dataset release test eval eval-seeds eval-baomoi bench clean
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.lock
-	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# The package, installed editable; setup.py compiles the extraction modules with mypyc (about
+# 25 s), so any change to the package's Python rebuilds them (else the old code would run).
+$(BUILT): $(STAMP) pyproject.toml setup.py $(wildcard quotes/*.py)
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(BUILT)
 
 $(TEST_STAMP): $(STAMP) requirements-test.lock
 	$(BIN)/pip install --quiet -r requirements-test.lock
 	touch $(TEST_STAMP)
 
 # Rebuild the latest release from seeds/ (it must come out byte-identical) or make v1.0.0.
-dataset: $(STAMP)
+dataset: $(BUILT)
 	$(BIN)/quotes release seeds --data data --gold data/gold/seeds.jsonl
 
 # The next release after a change: make release BUMP=minor (major: columns or types changed;
 # minor: rows changed; patch: metadata only).
-release: $(STAMP)
+release: $(BUILT)
 	$(BIN)/quotes release seeds --data data --gold data/gold/seeds.jsonl --bump $(BUMP)
 
 # The review page is rendered in Debian's headless Chromium: installed here when missing (as
 # root with apt-get); without it that one test is skipped.
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) $(BUILT)
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1; } || true
 	$(BIN)/python -m pytest -q
@@ -43,17 +49,17 @@ eval-seeds: dataset
 	$(BIN)/quotes eval data/gold/seeds.jsonl data
 
 # The second gold set indexes articles of ../shared (not committed): skipped where it is absent.
-eval-baomoi: $(STAMP)
+eval-baomoi: $(BUILT)
 	@if [ -d "$(CORPUS)" ]; then \
 		$(BIN)/quotes build $(CORPUS) --out build/baomoi >/dev/null 2>&1 && \
 		$(BIN)/quotes eval data/gold/baomoi_a.jsonl data/gold/baomoi_b.jsonl build/baomoi; \
 	else echo "eval-baomoi: $(CORPUS) not found, skipped"; fi
 
 clean:
-	rm -rf $(VENV) build
+	rm -rf $(VENV) build quotes/*.so *__mypyc.*.so
 
 # Speed against a floor (read + NFC + one regex pass), on a synthetic corpus and, where
 # ../shared is present, the 300 real baomoi articles. Never part of `make test`.
-bench: $(STAMP)
+bench: $(BUILT)
 	@if [ -d "$(CORPUS)" ]; then $(BIN)/python -m quotes.bench --articles 100000 --corpus $(CORPUS); \
 	else $(BIN)/python -m quotes.bench --articles 100000; fi

@@ -148,10 +148,9 @@ class SpeakerIndex:
             return self._new(Entity("person", names=[name], title_text=mention.title)), "explicit"
         token = tokens[0]
         # A short form is a full name's last word (Blinken, Dũng), its first (Park), or a misspelling.
-        for how, test in (("surname", lambda ts: ts[-1] == token), ("surname", lambda ts: ts[0] == token),
-                          ("fuzzy", lambda ts: _similar(ts[-1], token))):
+        for how, test in (("surname", _ends_with), ("surname", _starts_with), ("fuzzy", _ends_like)):
             found = self._nearest(mention.start, lambda e, test=test: e.kind == "person" and any(
-                len(key) >= 2 and test(key) for key in e.name_keys))
+                len(key) >= 2 and test(key, token) for key in e.name_keys))
             if found:
                 return found, how
         found = self._nearest(mention.start, lambda e: e.kind == "person" and fold_key(e.canonical) == token)
@@ -262,6 +261,18 @@ class SpeakerIndex:
             return Resolution(None, "person", "unresolved")
         self._mentioned(entity, mention.start)
         return Resolution(entity.canonical, "person", "description")
+
+
+def _ends_with(name_key: list[str], word: str) -> bool:
+    return name_key[-1] == word
+
+
+def _starts_with(name_key: list[str], word: str) -> bool:
+    return name_key[0] == word
+
+
+def _ends_like(name_key: list[str], word: str) -> bool:
+    return _similar(name_key[-1], word)
 
 
 def _same_full_name(tokens: list[str], other: list[str]) -> bool:

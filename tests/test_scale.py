@@ -7,6 +7,7 @@ import io
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -228,3 +229,43 @@ def test_shard_tables_take_every_column_from_the_records():
     assert list(quote_columns([])) == [n for n in QUOTES_SCHEMA.names if n not in ("occurrences", "split")]
     assert list(article_columns([])) == [n for n in ARTICLES_SCHEMA.names if n != "split"]
     assert [n for n in SHARD_TABLES["quotes"].names if n != "article_sha"] == list(quote_columns([]))
+
+
+def test_compiled_and_plain_python_give_the_same_dataset(corpus, tmp_path):
+    """setup.py compiles the extraction modules with mypyc where it can; the plain Python
+    source runs where nothing could be compiled, and must give the same bytes."""
+    import quotes
+
+    if not quotes.compiled_modules():
+        pytest.skip("nothing is compiled in this installation")
+    plain = tmp_path / "plain"
+    shutil.copytree(ROOT / "quotes", plain / "quotes", ignore=shutil.ignore_patterns("*.so", "__pycache__"))
+    inputs = [str(corpus), str(ROOT / "seeds"), str(ROOT / "tests" / "fixtures" / "articles")]
+    build(inputs, tmp_path / "compiled", workers=1)
+    env = {**os.environ, "PYTHONPATH": str(plain)}
+    subprocess.run([sys.executable, "-m", "quotes", "build", *inputs, "--out", str(tmp_path / "plain_out"),
+                    "--workers", "1"], cwd=plain, env=env, check=True, capture_output=True)
+    probe = [sys.executable, "-c", "import quotes, quotes.detect; print(quotes.compiled_modules(), quotes.detect.__file__)"]
+    assert subprocess.run(probe, cwd=plain, env=env, capture_output=True, text=True, check=True).stdout.startswith(
+        f"[] {plain}")
+    assert hashes(tmp_path / "plain_out") == hashes(tmp_path / "compiled")
+
+
+def test_a_compiled_module_older_than_its_source_is_found(tmp_path):
+    """In a checkout, Python imports a compiled module even when its source has changed since:
+    the package refuses to import rather than run old code."""
+    from quotes import stale_compiled_modules
+
+    package = tmp_path / "quotes"
+    package.mkdir()
+    (tmp_path / "setup.py").touch()
+    source, compiled = package / "detect.py", package / "detect.cpython-311-x86_64-linux-gnu.so"
+    for path, mtime in ((compiled, 1_000), (source, 2_000)):
+        path.touch()
+        os.utime(path, (mtime, mtime))
+    assert stale_compiled_modules(package) == ["detect"]
+    os.utime(compiled, (3_000, 3_000))
+    assert stale_compiled_modules(package) == []
+    (tmp_path / "setup.py").unlink()  # an installed package: never stale
+    os.utime(source, (4_000, 4_000))
+    assert stale_compiled_modules(package) == []
