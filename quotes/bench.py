@@ -24,6 +24,7 @@ from pathlib import Path
 
 import regex
 
+from quotes import compiled_modules
 from quotes.build import build
 from quotes.read import source_files
 
@@ -134,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.phase:
         print(json.dumps(run_phase(args.phase, args.source, args.workers)))
         return 0
+    print(f"compiled modules: {', '.join(compiled_modules()) or 'none (plain Python)'}\n")
     print(HEADER)
     with tempfile.TemporaryDirectory() as tmp:
         for size in sorted({args.articles // 10, args.articles}):
