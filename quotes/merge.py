@@ -279,7 +279,8 @@ def merge(work: Path, out: Path, metadata: dict[str, str], split_by: str = "arti
         with ProcessPoolExecutor(min(workers, len(SHARD_TABLES)), mp_context=get_context("fork")) as pool:
             list(pool.map(_runs, [work] * len(SHARD_TABLES), SHARD_TABLES))
     corpus = survey(work, split_by)
-    jobs = [(writer, work, out, metadata, split_files, corpus) for writer in (_write_quotes, _write_rejected, _write_articles)]
+    writers = (_write_quotes, _write_speakers, _write_rejected, _write_articles)  # the largest first
+    jobs = [(writer, work, out, metadata, split_files, corpus) for writer in writers]
     totals: Counter = Counter()
     if workers <= 1:
         for job in jobs:
@@ -310,24 +311,37 @@ def _write_articles(work: Path, out: Path, metadata: dict[str, str], split_files
 
 
 def _write_quotes(work: Path, out: Path, metadata: dict[str, str], split_files: bool, corpus: Corpus) -> Counter:
-    """The quotes, and the speakers table counted from them (through a sorted spill by speaker)."""
     totals: Counter = Counter()
-    spill = _SpeakerSpill(work / "runs")
     with TableWriter(out, "quotes", QUOTES_SCHEMA, metadata, split_files) as writer:
-        for block in kept_blocks(work, "quotes", corpus):
-            ids = [corpus.speaker_join.get(sid, sid) for sid in block.column("speaker_id").to_pylist()]
+        for block in _joined_quotes(work, corpus):
             occurrences = [corpus.occurrences.get(c, 1) for c in block.column("quote_cluster").to_pylist()]
-            block = block.set_column(block.schema.get_field_index("speaker_id"), "speaker_id", pa.array(ids, pa.string()))
             block = block.append_column("occurrences", pa.array(occurrences, pa.int32()))
             writer.add_table(block.append_column("split", pa.array(_splits(corpus, block), pa.string())))
             totals["quotes"] += block.num_rows
             totals.update(block.column("quote_type").to_pylist())
-            spill.add(block)
+    return totals
+
+
+def _write_speakers(work: Path, out: Path, metadata: dict[str, str], split_files: bool, corpus: Corpus) -> Counter:
+    """The speakers table, counted from the quotes through a sorted spill by speaker (a job of
+    its own, so that it runs beside the quotes table's with several workers)."""
+    spill = _SpeakerSpill(work / "runs")
+    for block in _joined_quotes(work, corpus, SPEAKER_QUOTES.names):
+        spill.add(block)
+    totals: Counter = Counter()
     with TableWriter(out, "speakers", SPEAKERS_SCHEMA, metadata) as writer:
         for row in _speaker_rows(spill.sorted_files()):
             writer.add(row)
             totals["speakers"] += 1
     return totals
+
+
+def _joined_quotes(work: Path, corpus: Corpus, columns: list[str] | None = None) -> Iterator[pa.Table]:
+    """The kept quotes (only `columns`, if given), each bare surname's speaker id joined to its
+    full name's."""
+    for block in kept_blocks(work, "quotes", corpus, columns):
+        ids = [corpus.speaker_join.get(sid, sid) for sid in block.column("speaker_id").to_pylist()]
+        yield block.set_column(block.schema.get_field_index("speaker_id"), "speaker_id", pa.array(ids, pa.string()))
 
 
 class _SpeakerSpill:
@@ -427,12 +441,13 @@ def article_blocks(work: Path, corpus: Corpus) -> Iterator[pa.Table]:
         yield table_of(rows, block.schema.remove(block.schema.get_field_index("article_sha")))
 
 
-def kept_blocks(work: Path, table: str, corpus: Corpus) -> Iterator[pa.Table]:
+def kept_blocks(work: Path, table: str, corpus: Corpus, columns: list[str] | None = None) -> Iterator[pa.Table]:
     """The quotes (or rejected candidates) of the copy of each article that is kept; an article
-    given twice with the same text has its rows twice, sorted next to each other: skip repeats."""
+    given twice with the same text has its rows twice, sorted next to each other: skip repeats.
+    With `columns`, only those (and the sort keys) are read."""
     keys = SORT_KEYS[table]
     previous = None
-    for block in _merged(_runs(work, table), table):
+    for block in _merged(_runs(work, table), table, columns):
         if _touches_duplicates(block, corpus):
             keep = []
             for row in block.select(keys).to_pylist():
