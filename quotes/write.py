@@ -81,9 +81,8 @@ REJECTED_SCHEMA = pa.schema([
 ])
 
 
-# Records become Arrow columns one column at a time: a list comprehension per column is several
-# times faster than making a dict per row and gathering the columns back out of the dicts.
-
+# Records become Arrow columns one column at a time (one pass over the records per column):
+# several times faster than making a dict per row and gathering the columns back out of them.
 def columns_of(records: list, fields: tuple[str, ...]) -> dict[str, list]:
     return {name: list(map(attrgetter(name), records)) for name in fields}
 
@@ -93,8 +92,7 @@ def columns_of(records: list, fields: tuple[str, ...]) -> dict[str, list]:
 QUOTE_FIELDS = ("quote_id", "article_id", "quote", "quote_type", "start", "end", "cue", "cue_lemma", "cue_start",
                 "cue_end", "speaker", "speaker_id", "speaker_type", "speaker_title", "attribution", "paragraph",
                 "sentence", "rule", "confidence", "parent_quote_id", "quote_cluster")
-ARTICLE_FIELDS = ("article_id", "title", "text", "source", "url", "outlet", "published", "normalise_steps",
-                  "status", "status_reason")
+ARTICLE_FIELDS = tuple(name for name in ARTICLES_SCHEMA.names if name != "split")
 
 
 def quote_columns(quotes: list[Quote]) -> dict[str, list]:
@@ -118,7 +116,7 @@ def rejection_columns(rejections: list[Rejection]) -> dict[str, list]:
 
 
 def rows_of(columns: dict[str, list]) -> list[dict]:
-    """Columns back as rows (for the few callers that want one dict per row)."""
+    """Columns back as rows, one dict each (for the CLI's JSON lines)."""
     return [dict(zip(columns, values)) for values in zip(*columns.values())]
 
 
