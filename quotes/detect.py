@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 
 import regex
@@ -54,6 +55,14 @@ LOI_CUA = regex.compile(r"lời(?: kể)?(?: của)?\s+", regex.IGNORECASE)
 HEADLINE_SPEAKER = regex.compile(r"([^:“”\"«»]{2,60}):\s+")
 BEFORE_COLON = regex.compile(r"([^,;:.“”\"«»]{1,120}):\s*$")
 MIN_INDIRECT_WORDS = 3
+SOURCE_CUE = Cue("theo", "theo", "source", "clause")  # cues are immutable: one serves every match
+
+
+@lru_cache(maxsize=1 << 12)
+def manner_cue(manner: str) -> Cue:
+    """The cue of a colon quotation: the manner words before the colon (thốt lên), or the colon."""
+    lemma = load().cues.get(fold_key(manner))
+    return Cue(manner or ":", lemma.lemma if lemma else None, "manner", "complement")
 SCARE_QUOTE_WORDS = 4
 
 
@@ -668,7 +677,7 @@ class ArticleDetector:
         return (i < len(self.taken) and self.taken[i][0] < end) or (i > 0 and self.taken[i - 1][1] > start)
 
     def emit_source(self, sentence, start, end, rule, m, mention) -> None:
-        cue = CueMatch(m.start("theo"), m.end("theo"), Cue("theo", "theo", "source", "clause"), mention)
+        cue = CueMatch(m.start("theo"), m.end("theo"), SOURCE_CUE, mention)
         self.emit(sentence, start, end, rule, cue)
 
     # -- headlines: "Hương Giang: Tôi không ..." ----------------------------------
@@ -746,9 +755,7 @@ class ArticleDetector:
 
     def emit_colon(self, sentence: Sentence, span: QuoteSpan, mention: Mention, manner: str, cue_start: int) -> bool:
         """A colon quotation; the words before the colon (if any) are its cue."""
-        lemma = self.lex.cues.get(fold_key(manner))
-        cue = CueMatch(cue_start, cue_start + len(manner),
-                       Cue(manner or ":", lemma.lemma if lemma else None, "manner", "complement"), mention)
+        cue = CueMatch(cue_start, cue_start + len(manner), manner_cue(manner), mention)
         candidate = self.emit(sentence, span.open, span.outer_end, "colon_speaker", cue if manner else None, mention)
         if candidate and not manner:
             candidate.cue = ":"
