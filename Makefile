@@ -20,7 +20,7 @@ $(STAMP): requirements.lock
 # The package, installed editable; setup.py compiles the extraction modules with mypyc (about
 # 25 s), so any change to the package's Python rebuilds them (else the old code would run).
 $(BUILT): $(STAMP) pyproject.toml setup.py $(wildcard quotes/*.py)
-	$(BIN)/pip install --quiet --no-deps -e .
+	PYTHONWARNINGS=ignore $(BIN)/pip install --quiet --no-deps -e .
 	touch $(BUILT)
 
 $(TEST_STAMP): $(STAMP) requirements-test.lock

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from quotes import __version__
+from quotes import __version__, compiled_modules
 from quotes.release import ReleaseError
 
 
@@ -101,8 +101,10 @@ def cmd_import_labelstudio(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="quotes", description="Quote attribution datasets from Vietnamese news.")
-    p.add_argument("--version", action="version", version=f"quotes {__version__}")
+    p = argparse.ArgumentParser(prog="quotes", description="Quote attribution datasets from Vietnamese news.",
+                                formatter_class=argparse.RawDescriptionHelpFormatter)  # keeps --version's two lines
+    compiled = ", ".join(compiled_modules()) or "none (plain Python)"
+    p.add_argument("--version", action="version", version=f"quotes {__version__}\ncompiled modules: {compiled}")
     sub = p.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="extract quotes from articles and write a dataset folder")

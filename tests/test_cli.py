@@ -111,3 +111,11 @@ def test_unknown_input_is_a_clear_error(tmp_path):
     bad.write_text("<x/>")
     result = run("build", str(bad), "--out", str(tmp_path / "o"), check=False)
     assert result.returncode == 2 and "unknown input format" in result.stderr
+
+
+def test_version_says_which_modules_run_compiled():
+    from quotes import compiled_modules
+
+    out = run("--version").stdout
+    assert out.startswith("quotes ") and "compiled modules: " in out
+    assert all(name in out for name in compiled_modules())
