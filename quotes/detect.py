@@ -55,6 +55,7 @@ LOI_CUA = regex.compile(r"lời(?: kể)?(?: của)?\s+", regex.IGNORECASE)
 HEADLINE_SPEAKER = regex.compile(r"([^:“”\"«»]{2,60}):\s+")
 BEFORE_COLON = regex.compile(r"([^,;:.“”\"«»]{1,120}):\s*$")
 MIN_INDIRECT_WORDS = 3
+SCARE_QUOTE_WORDS = 4
 SOURCE_CUE = Cue("theo", "theo", "source", "clause")  # cues are immutable: one serves every match
 
 
@@ -63,7 +64,6 @@ def manner_cue(manner: str) -> Cue:
     """The cue of a colon quotation: the manner words before the colon (thốt lên), or the colon."""
     lemma = load().cues.get(fold_key(manner))
     return Cue(manner or ":", lemma.lemma if lemma else None, "manner", "complement")
-SCARE_QUOTE_WORDS = 4
 
 
 def _is_space(char: str) -> bool:
