@@ -106,6 +106,56 @@ def _raw_texts(path: Path):
 SHORT_RUN = 10_000  # articles: corpora up to this size are measured three times
 
 
+def stage_times(source: str, limit: int = 2000) -> dict[str, float]:
+    """Microseconds per article of each stage on its own (the fastest of three passes over up
+    to `limit` articles, the cycle collector paused as in a build): where a build's time goes."""
+    import gc
+
+    from quotes.detect import detect
+    from quotes.merge import merge
+    from quotes.pipeline import extract_article
+    from quotes.segment import segment
+    from quotes.read import to_article
+    from quotes.shards import process_batch, shard_tables, write_shard
+    from quotes.speakers import SpeakerIndex
+
+    records = [r for _, r in zip(range(limit), read_raw([source]))]
+    articles = [a for a in map(to_article, records) if a.status == "ok"]
+    segmented = [segment(a.text) for a in articles]
+    quoted = [[(q.inner_start, q.inner_end) for q in seg.quotes] for seg in segmented]
+    indexes = [SpeakerIndex(a.text, q, seg.lowered) for a, q, seg in zip(articles, quoted, segmented)]
+    results = process_batch(records)
+    stages = {
+        "floor: NFC and one regex pass (no decoding)": lambda: [FLOOR_PATTERN.findall(unicodedata.normalize("NFC", a.text))
+                                                             for a in articles],
+        "decode and normalise": lambda: [to_article(r) for r in records],
+        "segment": lambda: [segment(a.text) for a in articles],
+        "speaker index": lambda: [SpeakerIndex(a.text, q, s.lowered) for a, q, s in zip(articles, quoted, segmented)],
+        "detect": lambda: [detect(a.article_id, s, False, i.name_words()) for a, s, i in zip(articles, segmented, indexes)],
+        "extract (segment to quote records)": lambda: [extract_article(a) for a in articles],
+        "process_batch (decode to hashed records)": lambda: process_batch(records),
+        "shard tables": lambda: shard_tables(results),
+    }
+    with tempfile.TemporaryDirectory() as work:
+        shard, out = Path(work) / "shard", Path(work) / "out"
+        shard.mkdir()
+        stages["shard tables, sorted and written"] = lambda: write_shard(results, shard, "stage")
+        stages["merge into the dataset (Parquet and CSV)"] = lambda: merge(shard, out, {})
+        times = {}
+        gc.disable()
+        try:
+            for name, run in stages.items():
+                best = float("inf")
+                for _ in range(3):
+                    started = time.perf_counter()
+                    run()
+                    best = min(best, time.perf_counter() - started)
+                times[name] = best / len(records) * 1e6
+        finally:
+            gc.enable()
+    return times
+
+
 def measure(phase: str, source: str, workers: int = 1, runs: int = 1) -> dict:
     """The fastest of `runs` runs, each in its own process, with the largest peak memory."""
     results = []
@@ -141,10 +191,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--corpus", action="append", default=[], help="also measure a real corpus (directory or file)")
     p.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     p.add_argument("--phase", choices=["floor", "build"], help=argparse.SUPPRESS)
+    p.add_argument("--stages", metavar="SOURCE", help="only time each stage on SOURCE (us per article)")
     p.add_argument("source", nargs="?", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.phase:
         print(json.dumps(run_phase(args.phase, args.source, args.workers)))
+        return 0
+    if args.stages:
+        print("| stage | us per article |\n|---|---|")
+        print("\n".join(f"| {name} | {us:,.0f} |" for name, us in stage_times(args.stages).items()))
         return 0
     print(f"compiled modules: {', '.join(compiled_modules()) or 'none (plain Python)'}")
     print(f"corpora up to {SHORT_RUN:,} articles: the fastest of 3 runs, and the largest peak memory\n")

@@ -119,3 +119,12 @@ def test_version_says_which_modules_run_compiled():
     out = run("--version").stdout
     assert out.startswith("quotes ") and "compiled modules: " in out
     assert all(name in out for name in compiled_modules())
+
+
+def test_bench_stages_prints_one_row_per_stage():
+    """`python -m quotes.bench --stages SOURCE` says where a build's time goes (no timing is
+    checked here: only that every stage ran and printed)."""
+    out = subprocess.run([sys.executable, "-m", "quotes.bench", "--stages", str(ROOT / "seeds")], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    rows = [line for line in out.splitlines() if line.startswith("| ") and not line.startswith("| stage")]
+    assert len(rows) == 10 and all(row.split("|")[2].strip().replace(",", "").isdigit() for row in rows)
