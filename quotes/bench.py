@@ -22,13 +22,20 @@ import sys
 import tempfile
 import time
 import unicodedata
+from itertools import islice
 from pathlib import Path
 
 import regex
 
 from quotes import compiled_modules
 from quotes.build import build
-from quotes.read import read_raw, source_files
+from quotes.detect import detect
+from quotes.merge import merge
+from quotes.pipeline import extract_article
+from quotes.read import read_raw, source_files, to_article
+from quotes.segment import segment
+from quotes.shards import cycle_collection_paused, process_batch, shard_tables, write_shard
+from quotes.speakers import SpeakerIndex
 
 # Sentence templates in our own words, recombined with names and places: every attribution
 # shape the extractor handles, plus narrative sentences with no quote.
@@ -109,17 +116,7 @@ SHORT_RUN = 10_000  # articles: corpora up to this size are measured three times
 def stage_times(source: str, limit: int = 2000) -> dict[str, float]:
     """Microseconds per article of each stage on its own (the fastest of three passes over up
     to `limit` articles, the cycle collector paused as in a build): where a build's time goes."""
-    import gc
-
-    from quotes.detect import detect
-    from quotes.merge import merge
-    from quotes.pipeline import extract_article
-    from quotes.segment import segment
-    from quotes.read import to_article
-    from quotes.shards import process_batch, shard_tables, write_shard
-    from quotes.speakers import SpeakerIndex
-
-    records = [r for _, r in zip(range(limit), read_raw([source]))]
+    records = list(islice(read_raw([source]), limit))
     articles = [a for a in map(to_article, records) if a.status == "ok"]
     segmented = [segment(a.text) for a in articles]
     quoted = [[(q.inner_start, q.inner_end) for q in seg.quotes] for seg in segmented]
@@ -142,8 +139,7 @@ def stage_times(source: str, limit: int = 2000) -> dict[str, float]:
         stages["shard tables, sorted and written"] = lambda: write_shard(results, shard, "stage")
         stages["merge into the dataset (Parquet and CSV)"] = lambda: merge(shard, out, {})
         times = {}
-        gc.disable()
-        try:
+        with cycle_collection_paused():
             for name, run in stages.items():
                 best = float("inf")
                 for _ in range(3):
@@ -151,8 +147,6 @@ def stage_times(source: str, limit: int = 2000) -> dict[str, float]:
                     run()
                     best = min(best, time.perf_counter() - started)
                 times[name] = best / len(records) * 1e6
-        finally:
-            gc.enable()
     return times
 
 
