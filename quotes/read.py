@@ -229,7 +229,7 @@ def _read_batches(batches, names: list[str], path: Path) -> Iterator[RawRecord]:
 def open_parquet(path: Path) -> pq.ParquetFile:
     """A Parquet file to stream with iter_batches. pyarrow pre-buffers by default: it reads ahead
     and keeps the column chunks of every row group asked for, so streaming a whole file held
-    memory in proportion to the file (a 56 MB sorted run of the merge: 53 MB held at once).
+    memory in proportion to the file (a 56 MB file: 53 MB held at once).
     Without it, only the row group being read is in memory."""
     return pq.ParquetFile(path, pre_buffer=False)
 
