@@ -1,15 +1,25 @@
 """Quote attribution datasets from Vietnamese news."""
 
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-__version__ = "0.1.0"
+try:
+    __version__ = version("quotes")  # one source: pyproject.toml
+except PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0+unknown"
 
 _PACKAGE = Path(__file__).parent
 
 
+def _module_name(compiled: Path, package: Path) -> str:
+    """quotes/extract/detect.cpython-311-x86_64-linux-gnu.so -> extract.detect"""
+    parts = compiled.relative_to(package).parts
+    return ".".join([*parts[:-1], parts[-1].split(".")[0]])
+
+
 def compiled_modules(package: Path = _PACKAGE) -> list[str]:
     """The modules installed compiled by mypyc (setup.py); the others run as plain Python."""
-    return sorted(path.name.split(".")[0] for path in package.glob("*.so"))
+    return sorted(_module_name(path, package) for path in package.rglob("*.so"))
 
 
 def stale_compiled_modules(package: Path = _PACKAGE) -> list[str]:
@@ -17,10 +27,14 @@ def stale_compiled_modules(package: Path = _PACKAGE) -> list[str]:
     Python would import the compiled module all the same, and run the old code."""
     if not (package.parent / "setup.py").exists():
         return []  # an installed package: its files come from one build
-    return [name for name in compiled_modules(package)
-            if (package / f"{name}.py").stat().st_mtime > next(package.glob(f"{name}.*.so")).stat().st_mtime]
+    stale = []
+    for compiled in package.rglob("*.so"):
+        source = compiled.with_name(compiled.name.split(".")[0] + ".py")
+        if source.exists() and source.stat().st_mtime > compiled.stat().st_mtime:
+            stale.append(_module_name(compiled, package))
+    return sorted(stale)
 
 
 if stale := stale_compiled_modules():
     raise ImportError(f"quotes: {', '.join(stale)} changed after being compiled; rebuild with `make` "
-                      "(or pip install --no-deps -e .), or delete quotes/*.so to run plain Python")
+                      "(or pip install --no-deps -e .), or delete the .so files under quotes/ to run plain Python")

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 
 from quotes import __version__, compiled_modules
-from quotes.release import ReleaseError
+from quotes.dataset.release import ReleaseError
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from quotes.build import BATCH_SIZE, build
+    from quotes.dataset.build import BATCH_SIZE, build
 
     report = build(args.sources, Path(args.out), workers=args.workers, batch_size=args.batch_size or BATCH_SIZE,
                    split_by=args.split_by, engine=args.engine)
@@ -27,9 +27,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from quotes.read import read_articles
-    from quotes.shards import process_batch
-    from quotes.write import quote_columns, rows_of
+    from quotes.dataset.read import read_articles
+    from quotes.dataset.shards import process_batch
+    from quotes.dataset.write import quote_columns, rows_of
 
     for article in read_articles([args.file]):
         for result in process_batch([article]):
@@ -39,19 +39,19 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from quotes.evaluate import evaluate, format_table
+    from quotes.tools.evaluate import evaluate, format_table
 
     gold, dataset = [Path(p) for p in args.gold], Path(args.dataset)
     print(format_table(evaluate(gold, dataset)))
     if args.errors:
-        from quotes.evaluate import errors
+        from quotes.tools.evaluate import errors
 
         print("\n".join(errors(gold, dataset)))
     return 0
 
 
 def cmd_release(args: argparse.Namespace) -> int:
-    from quotes.release import make_release
+    from quotes.dataset.release import make_release
 
     outcome = make_release(args.sources, Path(args.data), args.bump, args.version, args.split_by,
                            [Path(g) for g in args.gold], args.workers)
@@ -61,14 +61,14 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from quotes.release import diff_releases
+    from quotes.dataset.release import diff_releases
 
     print(diff_releases(Path(args.data), args.old, args.new))
     return 0
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from quotes.review import write_report
+    from quotes.tools.review import write_report
 
     index = write_report(Path(args.dataset), Path(args.out), args.limit)
     print(f"wrote {index} (open it in a browser)", file=sys.stderr)
@@ -76,7 +76,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from quotes import export
+    from quotes.tools import export
 
     dataset, out = Path(args.dataset), Path(args.out)
     if args.format == "labelstudio":
@@ -90,7 +90,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import_labelstudio(args: argparse.Namespace) -> int:
-    from quotes.export import import_labelstudio
+    from quotes.tools.export import import_labelstudio
 
     rows = import_labelstudio(Path(args.export))
     with open(args.out, "w", encoding="utf-8") as out:

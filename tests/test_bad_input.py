@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quotes import read
-from quotes.build import build
-from quotes.pipeline import extract_article
-from quotes.read import decode_bytes, make_article
-from quotes.write import csv_table
+from quotes.dataset import read
+from quotes.dataset.build import build
+from quotes.extract.pipeline import extract_article
+from quotes.dataset.read import decode_bytes, make_article
+from quotes.dataset.write import csv_table
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = "Ông Trịnh Văn Hải cho biết nhà máy sẽ tuyển thêm 200 công nhân."

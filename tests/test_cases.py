@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from quotes.evaluate import same_speaker
-from quotes.pipeline import extract_article
-from quotes.read import make_article
+from quotes.tools.evaluate import same_speaker
+from quotes.extract.pipeline import extract_article
+from quotes.dataset.read import make_article
 
 CASES = Path(__file__).parent / "cases"
 

@@ -122,9 +122,9 @@ def test_version_says_which_modules_run_compiled():
 
 
 def test_bench_stages_prints_one_row_per_stage():
-    """`python -m quotes.bench --stages SOURCE` says where a build's time goes (no timing is
+    """`python -m quotes.tools.bench --stages SOURCE` says where a build's time goes (no timing is
     checked here: only that every stage ran and printed)."""
-    out = subprocess.run([sys.executable, "-m", "quotes.bench", "--stages", str(ROOT / "seeds")], cwd=ROOT,
+    out = subprocess.run([sys.executable, "-m", "quotes.tools.bench", "--stages", str(ROOT / "seeds")], cwd=ROOT,
                          capture_output=True, text=True, check=True).stdout
     rows = [line for line in out.splitlines() if line.startswith("| ") and not line.startswith("| stage")]
     assert len(rows) == 10 and all(row.split("|")[2].strip().replace(",", "").isdigit() for row in rows)

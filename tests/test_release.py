@@ -10,8 +10,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from quotes import release as release_module
-from quotes.release import ReleaseError, make_release, released, sha256
+from quotes.dataset import release as release_module
+from quotes.dataset.release import ReleaseError, make_release, released, sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"

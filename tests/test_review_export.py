@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from quotes.export import import_labelstudio
+from quotes.tools.export import import_labelstudio
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

@@ -18,12 +18,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from quotes.bench import write_corpus
-from quotes.build import Progress, build
-from quotes.merge import merge
-from quotes.read import open_parquet, read_raw
-from quotes.shards import cycle_collection_paused, process_batch, write_shard
-from quotes.release import sha256
+from quotes.tools.bench import write_corpus
+from quotes.dataset.build import Progress, build
+from quotes.dataset.merge import merge
+from quotes.dataset.read import open_parquet, read_raw
+from quotes.dataset.shards import cycle_collection_paused, process_batch, write_shard
+from quotes.dataset.release import sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = ("articles", "quotes", "speakers", "rejected")
@@ -160,10 +160,10 @@ def test_ray_engine_equals_the_local_build(corpus, reference, tmp_path):
 def test_many_shards_merge_through_sorted_runs(corpus, reference, tmp_path, monkeypatch):
     """With more shards than the merge opens at once, runs are merged first, and the speakers
     are counted from many sorted spill files: same bytes."""
-    import quotes.merge
+    import quotes.dataset.merge
 
-    monkeypatch.setattr(quotes.merge, "FAN_IN", 3)
-    monkeypatch.setattr(quotes.merge._SpeakerSpill, "CHUNK", 50)
+    monkeypatch.setattr(quotes.dataset.merge, "FAN_IN", 3)
+    monkeypatch.setattr(quotes.dataset.merge._SpeakerSpill, "CHUNK", 50)
     build([str(corpus)], tmp_path, workers=1, batch_size=20)
     assert hashes(tmp_path) == hashes(reference)
 
@@ -171,9 +171,9 @@ def test_many_shards_merge_through_sorted_runs(corpus, reference, tmp_path, monk
 def test_row_groups_do_not_depend_on_workers_or_batches(corpus, tmp_path, monkeypatch):
     """Row groups have a fixed number of rows whatever the blocks the rows arrive in; small
     groups here, so that every table spans several."""
-    import quotes.write
+    import quotes.dataset.write
 
-    monkeypatch.setattr(quotes.write, "ROWS_PER_GROUP", {"articles": 64, "quotes": 500, "rejected": 100, "speakers": 7})
+    monkeypatch.setattr(quotes.dataset.write, "ROWS_PER_GROUP", {"articles": 64, "quotes": 500, "rejected": 100, "speakers": 7})
     build([str(corpus)], tmp_path / "a", workers=1, batch_size=300)
     build([str(corpus)], tmp_path / "b", workers=2, batch_size=37)
     assert hashes(tmp_path / "a") == hashes(tmp_path / "b")
@@ -182,17 +182,17 @@ def test_row_groups_do_not_depend_on_workers_or_batches(corpus, tmp_path, monkey
 
 
 def test_merging_down_deletes_runs_once_merged_but_keeps_shards(tmp_path, monkeypatch):
-    import quotes.merge
-    from quotes.shards import SHARD_TABLES, read_work_file, write_sorted
+    import quotes.dataset.merge
+    from quotes.dataset.shards import SHARD_TABLES, read_work_file, write_sorted
 
-    monkeypatch.setattr(quotes.merge, "FAN_IN", 2)
+    monkeypatch.setattr(quotes.dataset.merge, "FAN_IN", 2)
     shards = []
     for n in range(5):
         shards.append(tmp_path / f"s{n}.arrows")
         write_sorted(pa.table({"article_sha": [f"{n}{k}" for k in "ab"], "article_id": ["x", "y"]}, schema=SHARD_TABLES["texts"]),
                      "texts", shards[-1])
     runs = tmp_path / "runs"
-    final = quotes.merge._merge_down(shards, "texts", runs)
+    final = quotes.dataset.merge._merge_down(shards, "texts", runs)
     assert len(final) <= 2 and all(p.exists() for p in shards + final)
     assert sorted(runs.iterdir()) == sorted(final)  # 5 -> 3 -> 2: the first level's runs are gone
     rows = [sha for p in final for b in read_work_file(p, "texts") for sha in b.column("article_sha").to_pylist()]
@@ -223,8 +223,8 @@ def test_output_does_not_depend_on_the_hash_seed(tmp_path):
 def test_shard_tables_take_every_column_from_the_records():
     """Records become Arrow columns by name; a column the records do not give would be missing,
     and one the schema does not name silently dropped: both lists must match the schemas."""
-    from quotes.shards import SHARD_TABLES
-    from quotes.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, article_columns, quote_columns
+    from quotes.dataset.shards import SHARD_TABLES
+    from quotes.dataset.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, article_columns, quote_columns
 
     assert list(quote_columns([])) == [n for n in QUOTES_SCHEMA.names if n not in ("occurrences", "split")]
     assert list(article_columns([])) == [n for n in ARTICLES_SCHEMA.names if n != "split"]
@@ -245,7 +245,7 @@ def test_compiled_and_plain_python_give_the_same_dataset(corpus, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(plain)}
     subprocess.run([sys.executable, "-m", "quotes", "build", *inputs, "--out", str(tmp_path / "plain_out"),
                     "--workers", "1"], cwd=plain, env=env, check=True, capture_output=True)
-    probe = [sys.executable, "-c", "import quotes, quotes.detect; print(quotes.compiled_modules(), quotes.detect.__file__)"]
+    probe = [sys.executable, "-c", "import quotes, quotes.extract.detect; print(quotes.compiled_modules(), quotes.extract.detect.__file__)"]
     assert subprocess.run(probe, cwd=plain, env=env, capture_output=True, text=True, check=True).stdout.startswith(
         f"[] {plain}")
     assert hashes(tmp_path / "plain_out") == hashes(tmp_path / "compiled")

@@ -4,10 +4,10 @@ import unicodedata
 
 import pytest
 
-from quotes.normalise import fold_key, normalise
-from quotes.pipeline import extract_article
-from quotes.read import make_article
-from quotes.segment import segment
+from quotes.extract.normalise import fold_key, normalise
+from quotes.extract.pipeline import extract_article
+from quotes.dataset.read import make_article
+from quotes.extract.segment import segment
 
 SENTENCE = "Ông Hoàng Văn Thủy, Chủ tịch UBND xã Hòa Bình, cho biết: “Chúng tôi sẽ hỗ trợ từng hộ dân.”"
 
@@ -84,9 +84,9 @@ def test_fold_key_keeps_words_that_differ_apart(a, b):
 
 
 def test_phrase_matcher_prefers_the_longest_phrase_and_whole_words():
-    from quotes.lexicon import PhraseMatcher
+    from quotes.extract.lexicon import phrase_matcher
 
-    matcher = PhraseMatcher(["nói", "nói thêm", "cho biết", "hoà giải"])
+    matcher = phrase_matcher(["nói", "nói thêm", "cho biết", "hoà giải"])
     text = "Ông nói  thêm rằng hòa giải xong; bà nóiii không, rồi cho biết thêm."
     assert [m.group(0) for m in matcher.finditer(text)] == ["nói  thêm", "hòa giải", "cho biết"]
     assert [text[m.start():m.end()] for m in matcher.finditer(text)] == ["nói  thêm", "hòa giải", "cho biết"]
@@ -95,7 +95,7 @@ def test_phrase_matcher_prefers_the_longest_phrase_and_whole_words():
 def test_lower_case_lexicon_pattern_matches_any_case_with_the_same_offsets():
     import pytest
 
-    from quotes.lexicon import lower_case_pattern
+    from quotes.extract.lexicon import lower_case_pattern
 
     credit = lower_case_pattern(r"\(?(?:ảnh|video):\s*")
     text = "Đội bóng về nước. ẢNH: Hải Nam (Video: VTV) İstanbul ảnh: X"

@@ -28,12 +28,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from quotes.normalise import fold_key
-from quotes.shards import (SHARD_TABLES, SORT_KEYS, SPEAKER_QUOTES, WORK_BATCH, WORK_SUFFIX, WORK_TABLES, finished_shards,
+from quotes.extract.normalise import fold_key
+from quotes.dataset.shards import (SHARD_TABLES, SORT_KEYS, SPEAKER_QUOTES, WORK_BATCH, WORK_SUFFIX, WORK_TABLES, finished_shards,
                            read_work_file, work_file, work_file_writer, write_sorted)
-from quotes.speakers import speaker_id
-from quotes.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA, TableWriter, table_of
-from quotes.splits import split_of
+from quotes.extract.speakers import speaker_id
+from quotes.dataset.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA, TableWriter, table_of
+from quotes.dataset.splits import split_of
 
 FAN_IN = 16  # files merged at once; more shards than this are first merged into sorted runs
 

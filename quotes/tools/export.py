@@ -22,8 +22,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import regex
 
-from quotes.segment import segment
-from quotes.speakers import scan_person_mentions
+from quotes.extract.segment import segment
+from quotes.extract.speakers import scan_person_mentions
 
 LABEL_CONFIG = """<View>
   <Labels name="label" toName="text">

@@ -24,10 +24,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import regex
 
-from quotes.build import build
-from quotes.read import open_parquet
-from quotes.splits import SPLIT_NAMES
-from quotes.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA
+from quotes.dataset.build import build
+from quotes.dataset.read import open_parquet
+from quotes.dataset.splits import SPLIT_NAMES
+from quotes.dataset.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA
 
 VERSION = regex.compile(r"^v(\d+)\.(\d+)\.(\d+)$")
 BUMPS = ("patch", "minor", "major")
@@ -340,7 +340,7 @@ def _size_category(n: int) -> str:
 def _evaluation(gold: list[Path] | None, folder: Path) -> str:
     if not gold:
         return "No gold annotations were given for this release."
-    from quotes.evaluate import evaluate, format_table
+    from quotes.tools.evaluate import evaluate, format_table
 
     names = ", ".join(f"`{p.name}`" for p in gold)
     return f"Against the hand-annotated gold {names} (`quotes eval`):\n\n" + format_table(evaluate(gold, folder))

@@ -12,8 +12,8 @@ from functools import cache, lru_cache
 
 import regex
 
-from quotes.lexicon import WORD_END, WORD_START, PhraseMatcher, load, modifier_regex, read_tsv
-from quotes.normalise import fold_key
+from quotes.extract.lexicon import WORD_END, WORD_START, LowerCasePattern, phrase_matcher, load, modifier_regex, read_tsv
+from quotes.extract.normalise import fold_key
 from quotes.records import Mention
 
 TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}&'’.-]*[\p{L}\p{M}\p{N}])?\.?")
@@ -45,8 +45,8 @@ def _surnames() -> frozenset[str]:
 
 
 @cache
-def _honorific_regex() -> PhraseMatcher:
-    return PhraseMatcher(load().honorifics)
+def _honorific_regex() -> LowerCasePattern:
+    return phrase_matcher(load().honorifics)
 
 
 TIME_EXPRESSION = regex.compile(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from quotes.lexicon import load
+from quotes.extract.lexicon import load
 
 
 @dataclass(slots=True)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 
-from quotes.detect import Candidate, detect
+from quotes.extract.detect import Candidate, detect
 from quotes.records import Article, Quote, Rejection
-from quotes.segment import segment
-from quotes.speakers import SpeakerIndex, speaker_id
+from quotes.extract.segment import segment
+from quotes.extract.speakers import SpeakerIndex, speaker_id
 
 BASE_CONFIDENCE = {
     "cue_before": 0.9,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from quotes.lexicon import load
-from quotes.normalise import fold_key
+from quotes.extract.lexicon import load
+from quotes.extract.normalise import fold_key
 
 STRICT_OVERLAP = 0.8
 TYPES = ("direct", "indirect", "mixed")

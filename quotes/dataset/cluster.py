@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from quotes.read import InputError, RawRecord, source_files
-from quotes.shards import run_shard
+from quotes.dataset.read import InputError, RawRecord, source_files
+from quotes.dataset.shards import run_shard
 
 
 class ShardTask:

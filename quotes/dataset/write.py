@@ -157,7 +157,7 @@ class TableWriter:
         self.pending_rows = 0
         self.targets = {"": out / f"{name}.parquet"}
         if split_files:
-            from quotes.splits import SPLIT_NAMES
+            from quotes.dataset.splits import SPLIT_NAMES
 
             (out / "splits").mkdir(exist_ok=True)
             self.targets.update({s: out / "splits" / f"{name}-{s}.parquet" for s in SPLIT_NAMES})

@@ -8,7 +8,7 @@ makes one regex pass: no extractor can be faster than that, so the ratio says wh
 Runs of a few seconds move by 10% or more on a shared machine: for corpora up to 10,000 articles
 each figure is the fastest of three runs (the floor's too), with the largest peak memory seen.
 
-    python -m quotes.bench [--articles N] [--corpus DIR]
+    python -m quotes.tools.bench [--articles N] [--corpus DIR]
 """
 
 from __future__ import annotations
@@ -28,14 +28,14 @@ from pathlib import Path
 import regex
 
 from quotes import compiled_modules
-from quotes.build import build
-from quotes.detect import detect
-from quotes.merge import merge
-from quotes.pipeline import extract_article
-from quotes.read import read_raw, source_files, to_article
-from quotes.segment import segment
-from quotes.shards import cycle_collection_paused, process_batch, shard_tables, write_shard
-from quotes.speakers import SpeakerIndex
+from quotes.dataset.build import build
+from quotes.extract.detect import detect
+from quotes.dataset.merge import merge
+from quotes.extract.pipeline import extract_article
+from quotes.dataset.read import read_raw, source_files, to_article
+from quotes.extract.segment import segment
+from quotes.dataset.shards import cycle_collection_paused, process_batch, shard_tables, write_shard
+from quotes.extract.speakers import SpeakerIndex
 
 # Sentence templates in our own words, recombined with names and places: every attribution
 # shape the extractor handles, plus narrative sentences with no quote.
@@ -154,7 +154,7 @@ def measure(phase: str, source: str, workers: int = 1, runs: int = 1) -> dict:
     """The fastest of `runs` runs, each in its own process, with the largest peak memory."""
     results = []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-m", "quotes.bench", "--phase", phase, "--workers", str(workers), source],
+        out = subprocess.run([sys.executable, "-m", "quotes.tools.bench", "--phase", phase, "--workers", str(workers), source],
                              capture_output=True, text=True, check=True)
         results.append(json.loads(out.stdout))
     fastest = min(results, key=lambda r: r["seconds"])
@@ -180,7 +180,7 @@ HEADER = ("| corpus | articles | MB | workers | seconds | articles/s | articles/
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m quotes.bench")
+    p = argparse.ArgumentParser(prog="python -m quotes.tools.bench")
     p.add_argument("--articles", type=int, default=100_000, help="size of the synthetic corpus")
     p.add_argument("--corpus", action="append", default=[], help="also measure a real corpus (directory or file)")
     p.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)

@@ -1,4 +1,4 @@
-"""Lexicons: reviewable TSV files in quotes/lexicons, loaded once and compiled to regexes."""
+"""Lexicons: reviewable TSV files in quotes/extract/lexicons, loaded once and compiled to regexes."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from importlib import resources
 
 import regex
 
-from quotes.normalise import OLD_TO_NEW_TONE, fold_key
+from quotes.extract.normalise import OLD_TO_NEW_TONE, fold_key
 
-LEXICON_DIR = resources.files("quotes") / "lexicons"
+LEXICON_DIR = resources.files("quotes.extract") / "lexicons"
 
 # Vietnamese words are runs of letters (with combining marks); \b in `re` splits NFD words.
 WORD_START = r"(?<![\p{L}\p{M}\p{N}])"
@@ -116,18 +116,16 @@ class LowerCasePattern:
         return pattern.fullmatch(subject)
 
 
-class PhraseMatcher(LowerCasePattern):
+def phrase_matcher(phrases) -> LowerCasePattern:
     """Whole-word, case-insensitive matching of many phrases over a whole article; the fast
     pattern runs on the standard library's `re`, several times faster than a case-insensitive
     `regex` alternation."""
-
-    def __init__(self, phrases):
-        phrases = list(phrases)
-        # The word-start test sits after the first character, so `re` can skip ahead to the
-        # positions where some phrase's first letter is.
-        body = trie_pattern(phrases, first_char_suffix=r"(?<!\w.)")
-        super().__init__(re.compile(rf"(?:{body})(?!\w)"),
-                         regex.compile(f"{WORD_START}(?:{trie_pattern(phrases)}){WORD_END}", regex.IGNORECASE | regex.V1))
+    phrases = list(phrases)
+    # The word-start test sits after the first character, so `re` can skip ahead to the
+    # positions where some phrase's first letter is.
+    body = trie_pattern(phrases, first_char_suffix=r"(?<!\w.)")
+    return LowerCasePattern(re.compile(rf"(?:{body})(?!\w)"),
+                            regex.compile(f"{WORD_START}(?:{trie_pattern(phrases)}){WORD_END}", regex.IGNORECASE | regex.V1))
 
 
 _ESCAPE = regex.compile(r"\\.")
@@ -157,15 +155,15 @@ class Cue:
 @dataclass(frozen=True)
 class Lexicons:
     cues: dict[str, Cue]  # fold_key(cue) -> Cue
-    cue_regex: PhraseMatcher
+    cue_regex: LowerCasePattern
     traps: dict[str, str]  # fold_key(phrase) -> reason
-    trap_regex: PhraseMatcher
+    trap_regex: LowerCasePattern
     source_traps: frozenset[str]
     honorifics: dict[str, tuple[str, str]]  # fold_key(word) -> (gender, number)
     titles: frozenset[str]
-    title_regex: PhraseMatcher
+    title_regex: LowerCasePattern
     organisations: dict[str, str]  # fold_key(word) -> kind
-    organisation_regex: PhraseMatcher
+    organisation_regex: LowerCasePattern
     groups: dict[str, str]
     boilerplate_lines: regex.Pattern  # one alternation; m.lastgroup names the pattern that matched
     boilerplate_names: dict[str, str]  # group name -> the pattern as written in the lexicon
@@ -190,15 +188,15 @@ def load() -> Lexicons:
     credits = "|".join(r["pattern"] for r in boiler if r["kind"] == "credit")
     return Lexicons(
         cues=cues,
-        cue_regex=PhraseMatcher(c.cue for c in cues.values()),
+        cue_regex=phrase_matcher(c.cue for c in cues.values()),
         traps=traps,
-        trap_regex=PhraseMatcher(traps),
+        trap_regex=phrase_matcher(traps),
         source_traps=frozenset(fold_key(r["phrase"]) for r in sources if r["kind"] == "trap"),
         honorifics=honorifics,
         titles=titles,
-        title_regex=PhraseMatcher(titles),
+        title_regex=phrase_matcher(titles),
         organisations=organisations,
-        organisation_regex=PhraseMatcher(organisations),
+        organisation_regex=phrase_matcher(organisations),
         groups=groups,
         boilerplate_lines=regex.compile(
             r"\s*(?:" + "|".join(f"(?P<b{i}>{p})" for i, p in enumerate(lines)) + r")\s*", regex.IGNORECASE),

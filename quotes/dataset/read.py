@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from quotes.normalise import normalise
+from quotes.extract.normalise import normalise
 from quotes.records import Article
 
 OPTIONAL_FIELDS = ("url", "outlet", "published")

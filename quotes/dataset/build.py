@@ -26,11 +26,11 @@ from pathlib import Path
 import pyarrow as pa
 
 from quotes import __version__
-from quotes.lexicon import lexicon_hash
-from quotes.merge import merge
-from quotes.pipeline import warm_up
-from quotes.read import RawRecord, read_raw, source_files
-from quotes.shards import WORK_FORMAT, cycle_collection_paused, run_shard, shard_counts, shard_done
+from quotes.extract.lexicon import lexicon_hash
+from quotes.dataset.merge import merge
+from quotes.extract.pipeline import warm_up
+from quotes.dataset.read import RawRecord, read_raw, source_files
+from quotes.dataset.shards import WORK_FORMAT, cycle_collection_paused, run_shard, shard_counts, shard_done
 
 SCHEMA_VERSION = "2"
 BATCH_SIZE = 1000
@@ -187,7 +187,7 @@ def build(sources: list[str], out: Path, workers: int | None = None, batch_size:
     report = BuildReport()
     prepare_work(work, sources, batch_size)
     if engine == "ray":
-        from quotes.cluster import run_ray
+        from quotes.dataset.cluster import run_ray
 
         run_ray(sources, work, batch_size)
     else:

@@ -16,9 +16,9 @@ from functools import cache, lru_cache
 
 import regex
 
-from quotes.lexicon import PhraseMatcher, load, read_tsv
-from quotes.mentions import PARENTHESIS, parse_mention
-from quotes.normalise import fold_key
+from quotes.extract.lexicon import LowerCasePattern, phrase_matcher, load, read_tsv
+from quotes.extract.mentions import PARENTHESIS, parse_mention
+from quotes.extract.normalise import fold_key
 from quotes.records import Mention
 
 PERSON_KINDS = ("name", "title", "pronoun", "description")
@@ -288,9 +288,9 @@ def _display_title(entity: Entity, mention: Mention) -> str | None:
 
 
 @cache
-def _person_heads() -> PhraseMatcher:
+def _person_heads() -> LowerCasePattern:
     lex = load()
-    return PhraseMatcher(list(lex.titles) + list(lex.honorifics))
+    return phrase_matcher(list(lex.titles) + list(lex.honorifics))
 
 
 # After a title, within seven lower-case words, a capitalised word: only then can a name follow.
@@ -323,7 +323,7 @@ _CAPITALISED_RUN = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{L}\p{M}]*(?:\s+\p{
 
 
 def _bare_full_names(text: str, quoted: list[tuple[int, int]]) -> list[Mention]:
-    from quotes.mentions import _surnames
+    from quotes.extract.mentions import _surnames
 
     found = []
     starts = [s for s, _ in quoted]

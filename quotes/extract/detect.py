@@ -20,11 +20,11 @@ from itertools import islice
 
 import regex
 
-from quotes.lexicon import WORD_END, WORD_START, Cue, load, modifier_regex
-from quotes.mentions import TOKEN, parse_mention, strip_edges
-from quotes.normalise import fold_key
+from quotes.extract.lexicon import WORD_END, WORD_START, Cue, load, modifier_regex
+from quotes.extract.mentions import TOKEN, parse_mention, strip_edges
+from quotes.extract.normalise import fold_key
 from quotes.records import Mention, Rejection
-from quotes.segment import QuoteSpan, Segmented, Sentence, is_letter, pair_quote_marks
+from quotes.extract.segment import QuoteSpan, Segmented, Sentence, is_letter, pair_quote_marks
 
 SEPARATOR = regex.compile(r"\s*[,;:–—]\s*|\s+-\s+|\s*-\s+|\s+-(?=\S)")
 SEPARATOR_MARKS = ",;:–—-"  # every separator holds one of these

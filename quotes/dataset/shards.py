@@ -5,7 +5,7 @@ five small Arrow IPC stream files (articles, quotes and rejected, sorted by arti
 clusters, sorted by text hash and by quote cluster for the merge's duplicate counts), each
 written to a temporary name and renamed, then a `.done` marker. A build killed at any point
 restarts from the shards that have their marker; a shard without one is simply made again.
-Every executor (the local process pool, Ray) writes the same shards, and `quotes.merge` turns
+Every executor (the local process pool, Ray) writes the same shards, and `quotes.dataset.merge` turns
 any set of shards into the same dataset.
 """
 
@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from quotes.normalise import fold_key
-from quotes.pipeline import extract_article
-from quotes.read import RawRecord, to_article
+from quotes.extract.normalise import fold_key
+from quotes.extract.pipeline import extract_article
+from quotes.dataset.read import RawRecord, to_article
 from quotes.records import Article, Quote, Rejection
-from quotes.write import (ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, article_columns, quote_columns,
+from quotes.dataset.write import (ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, article_columns, quote_columns,
                           rejection_columns)
 
 # In shards every row carries its article's text hash, so the merge can keep one copy of an
