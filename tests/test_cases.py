@@ -3,7 +3,7 @@
 synthetic / in_the_wild_patterns / rules: every expected quote found with its type, speaker,
 speaker type, cue and rule, and nothing else; negative: no quote at all; known_failures: the
 same check, expected to fail (strict xfail), so a fixed case shows up as XPASS and moves to
-the passing files.
+the passing files. tests/cases/README.md describes the files and how to add a case.
 """
 
 import json
@@ -16,6 +16,10 @@ from quotes.extract.pipeline import extract_article
 from quotes.dataset.read import make_article
 
 CASES = Path(__file__).parent / "cases"
+FILES = ["synthetic", "in_the_wild_patterns", "rules", "negative", "known_failures"]
+QUOTE_FIELDS = {"quote", "type", "speaker", "speaker_type", "cue", "rule"}
+QUOTE_TYPES = {"direct", "indirect", "mixed"}
+SPEAKER_TYPES = {"person", "organization", "group", "unnamed", None}
 
 
 def read(name):
@@ -59,3 +63,49 @@ def test_negative_case(case):
 def test_known_failure(case):
     check_case(case)
 
+
+def test_every_case_file_is_tested():
+    assert sorted(path.stem for path in CASES.glob("*.json")) == sorted(FILES)
+
+
+def test_case_names_are_unique_across_files():
+    names = [case["name"] for name in FILES for case in read(name)]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    assert repeated == [], "names used by more than one case"
+
+
+def is_text(value):
+    return isinstance(value, str) and value.strip() != ""
+
+
+def check_expected_quote(quote, case):
+    where = f"{case['name']}, quote {quote.get('quote')!r}"
+    assert set(quote) == QUOTE_FIELDS, f"{where}: fields {sorted(quote)}"
+    assert is_text(quote["quote"]) and quote["quote"] in case["text"], f"{where}: not a substring of the text"
+    assert quote["type"] in QUOTE_TYPES, f"{where}: type {quote['type']!r}"
+    assert quote["speaker"] is None or is_text(quote["speaker"]), f"{where}: speaker {quote['speaker']!r}"
+    assert quote["speaker_type"] in SPEAKER_TYPES, f"{where}: speaker_type {quote['speaker_type']!r}"
+    assert quote["cue"] is None or is_text(quote["cue"]), f"{where}: cue {quote['cue']!r}"
+    assert is_text(quote["rule"]), f"{where}: rule {quote['rule']!r}"
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_case_file_is_well_formed(name):
+    cases = read(name)
+    assert isinstance(cases, list)
+    description = "why" if name == "known_failures" else "pattern"
+    for case in cases:
+        assert isinstance(case, dict), f"not an object: {case!r}"
+        assert set(case) == {"name", description, "text", "quotes"}, f"{case.get('name')}: fields {sorted(case)}"
+        label = case["name"]
+        assert is_text(label), f"name {label!r}"
+        assert is_text(case["text"]), f"{label}: empty text"
+        assert is_text(case[description]), f"{label}: empty {description}"
+        assert isinstance(case["quotes"], list), f"{label}: quotes is not a list"
+        if name == "negative":
+            assert case["quotes"] == [], f"{label}: a negative case expects no quote"
+        elif name != "known_failures":
+            assert case["quotes"] != [], f"{label}: a positive case expects a quote"
+        for quote in case["quotes"]:
+            assert isinstance(quote, dict), f"{label}: not an object: {quote!r}"
+            check_expected_quote(quote, case)
