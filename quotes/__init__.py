@@ -12,7 +12,7 @@ _PACKAGE = Path(__file__).parent
 
 
 def _module_name(compiled: Path, package: Path) -> str:
-    """quotes/extract/detect.cpython-311-x86_64-linux-gnu.so -> extract.detect"""
+    """quotes/extract/runner.cpython-311-x86_64-linux-gnu.so -> extract.runner"""
     parts = compiled.relative_to(package).parts
     return ".".join([*parts[:-1], parts[-1].split(".")[0]])
 

@@ -6,6 +6,7 @@ and slotted instances are smaller and quicker to make and read (about 4% of extr
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 
@@ -74,3 +75,9 @@ class Rejection:
     text: str
     reason: str
     rule: str
+
+
+def short_hash(text: str, length: int, algorithm: str = "sha1") -> str:
+    """The first `length` hex digits of a hash of the text: the ids of quotes, speakers and
+    clusters, and file names derived from ids. Changing an algorithm or a length changes ids."""
+    return hashlib.new(algorithm, text.encode()).hexdigest()[:length]

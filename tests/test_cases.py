@@ -3,7 +3,7 @@
 synthetic / in_the_wild_patterns / rules: every expected quote found with its type, speaker,
 speaker type, cue and rule, and nothing else; negative: no quote at all; known_failures: the
 same check, expected to fail (strict xfail), so a fixed case shows up as XPASS and moves to
-the passing files. tests/cases/README.md describes the files and how to add a case.
+the passing files; rejections: exactly the rejected candidates listed, with reason and rule. tests/cases/README.md describes the files and how to add a case.
 """
 
 import json
@@ -17,6 +17,8 @@ from quotes.dataset.read import make_article
 
 CASES = Path(__file__).parent / "cases"
 FILES = ["synthetic", "in_the_wild_patterns", "rules", "negative", "known_failures"]
+REJECTION_FILE = "rejections"
+REJECTION_FIELDS = {"text", "reason", "rule"}
 QUOTE_FIELDS = {"quote", "type", "speaker", "speaker_type", "cue", "rule"}
 QUOTE_TYPES = {"direct", "indirect", "mixed"}
 SPEAKER_TYPES = {"person", "organization", "group", "unnamed", None}
@@ -33,6 +35,11 @@ def load(name):
 def extract(text):
     quotes, _ = extract_article(make_article("case", text, "case.txt"))
     return quotes
+
+
+def rejections_of(text):
+    _, rejections = extract_article(make_article("case", text, "case.txt"))
+    return [{"text": r.text, "reason": r.reason, "rule": r.rule} for r in rejections]
 
 
 def check_case(case):
@@ -64,12 +71,17 @@ def test_known_failure(case):
     check_case(case)
 
 
+@pytest.mark.parametrize("case", load(REJECTION_FILE))
+def test_rejection_case(case):
+    assert rejections_of(case["text"]) == case["rejections"]
+
+
 def test_every_case_file_is_tested():
-    assert sorted(path.stem for path in CASES.glob("*.json")) == sorted(FILES)
+    assert sorted(path.stem for path in CASES.glob("*.json")) == sorted(FILES + [REJECTION_FILE])
 
 
 def test_case_names_are_unique_across_files():
-    names = [case["name"] for name in FILES for case in read(name)]
+    names = [case["name"] for name in FILES + [REJECTION_FILE] for case in read(name)]
     repeated = sorted({n for n in names if names.count(n) > 1})
     assert repeated == [], "names used by more than one case"
 
@@ -109,3 +121,15 @@ def test_case_file_is_well_formed(name):
         for quote in case["quotes"]:
             assert isinstance(quote, dict), f"{label}: not an object: {quote!r}"
             check_expected_quote(quote, case)
+
+
+def test_rejection_file_is_well_formed():
+    for case in read(REJECTION_FILE):
+        label = case.get("name")
+        assert set(case) == {"name", "pattern", "text", "rejections"}, f"{label}: fields {sorted(case)}"
+        assert is_text(label) and is_text(case["pattern"]) and is_text(case["text"]), f"{label}: an empty field"
+        assert case["rejections"], f"{label}: a rejection case expects a rejection"
+        for rejection in case["rejections"]:
+            assert set(rejection) == REJECTION_FIELDS, f"{label}: fields {sorted(rejection)}"
+            assert all(is_text(rejection[f]) for f in REJECTION_FIELDS), f"{label}: an empty field in {rejection}"
+            assert rejection["text"] in case["text"], f"{label}: {rejection['text']!r} is not in the text"

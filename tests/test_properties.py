@@ -37,7 +37,7 @@ SEPARATOR_TEXT = st.lists(st.sampled_from(list(" \t\n\x1c,;:–—-ab\u00a0") + 
 @settings(max_examples=500, deadline=None)
 @given(SEPARATOR_TEXT, st.integers(0, 30), st.integers(0, 30))
 def test_separator_jumps_find_what_the_pattern_finds(text, start, end):
-    from quotes.extract.detect import SEPARATOR, separators
+    from quotes.extract.context import SEPARATOR, separators
 
     assert [m.span() for m in separators(text, start, end)] == [m.span() for m in SEPARATOR.finditer(text, start, end)]
 
@@ -45,7 +45,7 @@ def test_separator_jumps_find_what_the_pattern_finds(text, start, end):
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=list(" \n\t\x1c.,'’-&aĐ1\u0301"), max_size=25), st.integers(0, 8), st.integers(0, 4), st.integers(0, 4))
 def test_word_count_takes_shortcuts_but_agrees(text, n, cut_start, cut_end):
-    from quotes.extract.detect import has_words
+    from quotes.extract.context import has_words
     from quotes.extract.mentions import TOKEN
 
     start, end = min(cut_start, len(text)), max(len(text) - cut_end, 0)

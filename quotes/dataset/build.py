@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import count, islice
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -97,7 +97,7 @@ def prepare_work(work: Path, sources: list[str], batch_size: int) -> None:
 
 def batches(records: Iterable[RawRecord], size: int) -> Iterator[tuple[str, list[RawRecord]]]:
     iterator = iter(records)
-    for index in range(10**9):
+    for index in count():
         batch = list(islice(iterator, size))
         if not batch:
             return

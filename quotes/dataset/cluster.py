@@ -9,11 +9,11 @@ sees. Install with `pip install 'quotes[ray]'`.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pyarrow as pa
 
+from quotes.records import short_hash
 from quotes.dataset.read import InputError, RawRecord, source_files
 from quotes.dataset.shards import run_shard
 
@@ -27,7 +27,7 @@ class ShardTask:
     def __call__(self, batch: pa.Table) -> pa.Table:
         records = [_record(row) for row in batch.to_pylist()]
         # The key names the batch by its content, so a retried task rewrites the same shard.
-        key = "r" + hashlib.sha256("\0".join(sorted(r.article_id for r in records)).encode()).hexdigest()[:20]
+        key = "r" + short_hash("\0".join(sorted(r.article_id for r in records)), 20, "sha256")
         counts = run_shard(records, self.work, key)
         return pa.table({"articles": [counts["articles"]], "quotes": [counts["quotes"]]})
 

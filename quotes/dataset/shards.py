@@ -12,7 +12,6 @@ any set of shards into the same dataset.
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +23,7 @@ import pyarrow as pa
 from quotes.extract.normalise import fold_key
 from quotes.extract.pipeline import extract_article
 from quotes.dataset.read import RawRecord, to_article
-from quotes.records import Article, Quote, Rejection
+from quotes.records import Article, Quote, Rejection, short_hash
 from quotes.dataset.write import (ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, article_columns, quote_columns,
                           rejection_columns)
 
@@ -76,12 +75,12 @@ class ArticleResult:
 
 
 def text_sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return short_hash(text, 16, "sha256")
 
 
 def quote_cluster(quote: str) -> str:
     # Unique text: the uncached fold, so the shared cache keeps the short, repeated keys.
-    return "c_" + hashlib.sha1(fold_key.__wrapped__(quote).encode()).hexdigest()[:16]
+    return "c_" + short_hash(fold_key.__wrapped__(quote), 16)
 
 
 def process_batch(records: list[RawRecord | Article]) -> list[ArticleResult]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+from quotes.records import short_hash
 
 SPLITS = (("train", 80), ("dev", 10), ("test", 10))
 SPLIT_NAMES = tuple(name for name, _ in SPLITS)
@@ -10,7 +10,7 @@ SPLIT_NAMES = tuple(name for name, _ in SPLITS)
 
 def split_of(key: str) -> str:
     """A hash of the key (an article id, or a group of articles) picks train 80%, dev 10%, test 10%."""
-    bucket = int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % 100
+    bucket = int(short_hash(key, 8, "sha256"), 16) % 100
     for name, share in SPLITS:
         if bucket < share:
             return name

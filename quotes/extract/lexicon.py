@@ -13,6 +13,7 @@ from importlib import resources
 import regex
 
 from quotes.extract.normalise import OLD_TO_NEW_TONE, fold_key
+from quotes.extract.rules import REASONS_BY_NAME
 
 LEXICON_DIR = resources.files("quotes.extract") / "lexicons"
 
@@ -156,35 +157,45 @@ class Cue:
 class Lexicons:
     cues: dict[str, Cue]  # fold_key(cue) -> Cue
     cue_regex: LowerCasePattern
-    traps: dict[str, str]  # fold_key(phrase) -> reason
+    traps: dict[str, str]  # fold_key(phrase) -> reason (a name in rules.REASONS)
     trap_regex: LowerCasePattern
     source_traps: frozenset[str]
     honorifics: dict[str, tuple[str, str]]  # fold_key(word) -> (gender, number)
+    honorific_regex: LowerCasePattern
     titles: frozenset[str]
     title_regex: LowerCasePattern
+    person_head_regex: LowerCasePattern  # a title or an honorific: where a person's mention may start
+    title_aliases: tuple[tuple[str, str], ...]  # (alias, canonical), folded, longest alias first
     organisations: dict[str, str]  # fold_key(word) -> kind
     organisation_regex: LowerCasePattern
     groups: dict[str, str]
-    boilerplate_lines: regex.Pattern  # one alternation; m.lastgroup names the pattern that matched
-    boilerplate_names: dict[str, str]  # group name -> the pattern as written in the lexicon
+    surnames: frozenset[str]
+    not_names: frozenset[str]  # capitalised words that are never a one-word name
+    boilerplate_lines: regex.Pattern  # a whole line of page furniture
     caption_prefixes: regex.Pattern
     credit_regex: LowerCasePattern
 
 
+def _folded(name: str, column: str) -> frozenset[str]:
+    return frozenset(fold_key(r[column]) for r in read_tsv(name))
+
+
 @cache
 def load() -> Lexicons:
+    """Every lexicon, read once per process and compiled."""
     cues = {fold_key(r["cue"]): Cue(r["cue"], r["lemma"], r["class"], r["takes"]) for r in read_tsv("cues.tsv")}
     traps = {fold_key(r["phrase"]): r["reason"] for r in read_tsv("traps.tsv")}
+    unknown = sorted(set(traps.values()) - set(REASONS_BY_NAME))
+    if unknown:
+        raise ValueError(f"traps.tsv: reasons not registered in quotes/extract/rules.py: {unknown}")
     sources = read_tsv("sources.tsv")
     honorifics = {fold_key(r["word"]): (r["gender"], r["number"]) for r in read_tsv("honorifics.tsv")}
-    titles = frozenset(fold_key(r["title"]) for r in read_tsv("titles.tsv"))
+    titles = _folded("titles.tsv", "title")
+    aliases = ((fold_key(r["alias"]), fold_key(r["canonical"])) for r in read_tsv("title_aliases.tsv"))
     organisations = {fold_key(r["word"]): r["kind"] for r in read_tsv("organisations.tsv")}
-    groups = {fold_key(r["word"]): r["kind"] for r in read_tsv("groups.tsv")}
     boiler = read_tsv("boilerplate.tsv")
-
     lines = [r["pattern"] for r in boiler if r["kind"] == "line"]
     prefixes = [r["pattern"] for r in boiler if r["kind"] == "caption_prefix"]
-
     credits = "|".join(r["pattern"] for r in boiler if r["kind"] == "credit")
     return Lexicons(
         cues=cues,
@@ -193,14 +204,17 @@ def load() -> Lexicons:
         trap_regex=phrase_matcher(traps),
         source_traps=frozenset(fold_key(r["phrase"]) for r in sources if r["kind"] == "trap"),
         honorifics=honorifics,
+        honorific_regex=phrase_matcher(honorifics),
         titles=titles,
         title_regex=phrase_matcher(titles),
+        person_head_regex=phrase_matcher(list(titles) + list(honorifics)),
+        title_aliases=tuple(sorted(aliases, key=lambda pair: -len(pair[0]))),
         organisations=organisations,
         organisation_regex=phrase_matcher(organisations),
-        groups=groups,
-        boilerplate_lines=regex.compile(
-            r"\s*(?:" + "|".join(f"(?P<b{i}>{p})" for i, p in enumerate(lines)) + r")\s*", regex.IGNORECASE),
-        boilerplate_names={f"b{i}": p for i, p in enumerate(lines)},
+        groups={fold_key(r["word"]): r["kind"] for r in read_tsv("groups.tsv")},
+        surnames=_folded("surnames.tsv", "surname"),
+        not_names=_folded("not_names.tsv", "word"),
+        boilerplate_lines=regex.compile(r"\s*(?:" + "|".join(f"(?:{p})" for p in lines) + r")\s*", regex.IGNORECASE),
         caption_prefixes=regex.compile(r"\s*(?:" + "|".join(prefixes) + ")", regex.IGNORECASE),
         credit_regex=lower_case_pattern(rf"(?:{credits})\s*"),
     )

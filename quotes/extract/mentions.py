@@ -8,18 +8,19 @@ speaker, so the cue in front of it is not an attribution.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache, lru_cache
 
 import regex
 
-from quotes.extract.lexicon import WORD_END, WORD_START, LowerCasePattern, phrase_matcher, load, modifier_regex, read_tsv
+from quotes.extract.lexicon import WORD_END, WORD_START, load, modifier_regex
+from quotes.extract.limits import (MAX_DESCRIPTION_WORDS, MAX_MENTION_CHARS, MAX_NAME_RUN_TOKENS, MAX_NAME_TOKENS,
+                                   MAX_TITLE_TOKENS)
 from quotes.extract.normalise import fold_key
 from quotes.records import Mention
 
 TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}&'’.-]*[\p{L}\p{M}\p{N}])?\.?")
 CAPITALISED = regex.compile(r"\p{Lu}")
-MAX_NAME_TOKENS = 5
-MAX_TITLE_TOKENS = 10
 DESCRIPTION_END = regex.compile(WORD_START + r"(?:này|đó|ấy|nói trên)\s*$", regex.IGNORECASE)
 AGED = regex.compile(r"(?i:^(?:vị |nữ |nam |cựu )?)(\p{L}[\p{Ll}\p{M} ]{1,30}?)\s+\d{1,3}\s+tuổi$")
 OF = regex.compile(WORD_START + r"của" + WORD_END)
@@ -32,21 +33,6 @@ STATEMENT_OF = regex.compile(
     r"(?: mới nhất| chính thức)? của\s+",
     regex.IGNORECASE,
 )
-
-
-@cache
-def _not_names() -> frozenset[str]:
-    return frozenset(fold_key(r["word"]) for r in read_tsv("not_names.tsv"))
-
-
-@cache
-def _surnames() -> frozenset[str]:
-    return frozenset(fold_key(r["surname"]) for r in read_tsv("surnames.tsv"))
-
-
-@cache
-def _honorific_regex() -> LowerCasePattern:
-    return phrase_matcher(load().honorifics)
 
 
 TIME_EXPRESSION = regex.compile(
@@ -117,7 +103,7 @@ def _parse_cached(phrase: str) -> Mention | None:
 
 def _parse(phrase: str, offset: int) -> Mention | None:
     phrase, offset = strip_edges(phrase, offset)
-    if not phrase or len(phrase) > 160:
+    if not phrase or len(phrase) > MAX_MENTION_CHARS:
         return None
     statement = STATEMENT_OF.match(phrase)
     if statement:  # "một tuyên bố của Tổng thống Pháp cho biết": the speaker is the author
@@ -133,6 +119,18 @@ def _parse(phrase: str, offset: int) -> Mention | None:
             mention.title = " ".join(p for p in (mention.title, phrase[of.start():].strip()) if p)
             return mention
     return None
+
+
+def mention_prefixes(text: str, start: int, end: int, max_words: int) -> Iterator[tuple[int, Mention]]:
+    """Each word-prefix of text[start:end] (at most max_words words) that parses as a speaker
+    mention, longest first, with where it ends: in `Chủ tàu Trần Ngọc Cường bức xúc` the
+    speaker is the prefix before `bức xúc`."""
+    words = list(TOKEN.finditer(text, start, end))
+    for k in range(min(len(words), max_words), 0, -1):
+        prefix_end = words[k - 1].end()
+        mention = parse_mention(text[start:prefix_end], start)
+        if mention:
+            yield prefix_end, mention
 
 
 def _mention(phrase: str, offset: int, kind: str, **fields) -> Mention:
@@ -173,7 +171,7 @@ def _description(phrase: str, offset: int) -> Mention | None:
     if not DESCRIPTION_END.search(phrase):
         return None
     words = phrase.split()
-    if len(words) > 6 or any(CAPITALISED.match(w) for w in words[1:]):
+    if len(words) > MAX_DESCRIPTION_WORDS or any(CAPITALISED.match(w) for w in words[1:]):
         return None
     head = fold_key(words[0])
     gender = load().honorifics.get(head, ("any", "sg"))[0]
@@ -222,38 +220,34 @@ PLACE_WORDS = frozenset(fold_key(w) for w in (
     "khu bến cảng chợ sân").split()) | {"khu vực", "thành phố", "thị xã", "thị trấn"}
 
 
-def _looks_like_name(words: list[str]) -> bool:
-    """Capitalised like a name: Vietnamese capitalises each compound's first syllable (Bộ Ngoại
-    giao Nga), so two lower-case words in a row end the name, unless they are admin words
-    (Công an tỉnh X) or a title (Hội đàm Ngoại trưởng ... is not an organisation)."""
-    if not words or not CAPITALISED.match(words[0]) and fold_key(words[0]) not in ADMIN_WORDS:
-        return False
+def _capitalised_or_admin(word: str) -> bool:
+    return bool(CAPITALISED.match(word)) or fold_key(word) in ADMIN_WORDS
+
+
+def _capitalised_like_a_name(words: list[str]) -> bool:
+    """Capitalised as a name is: Vietnamese capitalises each compound's first syllable (Bộ
+    Ngoại giao Nga, Sở Y tế tỉnh X), so two lower-case words in a row end it, unless they are
+    admin words (Công an tỉnh X); and no title or adverb among the words."""
     joined = " ".join(words)
     if load().title_regex.search(joined) or modifier_regex("adverb").search(joined):
         return False
     lower_run = 0
     for word in words:
-        if CAPITALISED.match(word) or fold_key(word) in ADMIN_WORDS:
-            lower_run = 0
-            continue
-        lower_run += 1
+        lower_run = 0 if _capitalised_or_admin(word) else lower_run + 1
         if lower_run > 2:
             return False
     return True
+
+
+def _looks_like_name(words: list[str]) -> bool:
+    """An organisation's name after its head (Bộ Ngoại giao Nga), starting with a capital."""
+    return bool(words) and _capitalised_or_admin(words[0]) and _capitalised_like_a_name(words)
 
 
 def _looks_like_qualifier(words: list[str]) -> bool:
     """Words between a title and a name (Bộ Ngoại giao Mỹ, Sở Y tế tỉnh X, ngoại giao): no
-    adverb or verb phrase (đã gặp), no second title, at most two lower-case words in a row."""
-    joined = " ".join(words)
-    if load().title_regex.search(joined) or modifier_regex("adverb").search(joined) or load().cue_regex.search(joined):
-        return False
-    lower_run = 0
-    for word in words:
-        lower_run = 0 if CAPITALISED.match(word) or fold_key(word) in ADMIN_WORDS else lower_run + 1
-        if lower_run > 2:
-            return False
-    return True
+    verb phrase (đã gặp, a cue), and capitalised like a name."""
+    return not load().cue_regex.search(" ".join(words)) and _capitalised_like_a_name(words)
 
 
 def _group_or_unnamed(phrase: str, offset: int) -> Mention | None:
@@ -305,13 +299,13 @@ def _person(phrase: str, offset: int) -> Mention | None:
     gender = "any"
     title_end = 0
     title = lex.title_regex.match(core)
-    honorific = _honorific_regex().match(core)
+    honorific = load().honorific_regex.match(core)
     if honorific and (not title or honorific.end() >= title.end()):
         gender = lex.honorifics[fold_key(honorific.group(0))][0]
         title_end = honorific.end()
     elif title:
         title_end = title.end()
-        after_title = _honorific_regex().match(core[title_end:].lstrip())
+        after_title = load().honorific_regex.match(core[title_end:].lstrip())
         if after_title:  # "Bộ trưởng ông X" is rare but "HLV ông X" occurs
             gender = lex.honorifics[fold_key(after_title.group(0))][0]
     after_honorific = bool(honorific) and title_end == honorific.end()
@@ -325,7 +319,7 @@ def _person(phrase: str, offset: int) -> Mention | None:
         # No title or honorific: only a bare capitalised name is a person.
         if not name_tokens or name_tokens[0].start() != tokens[0].start():
             return None
-        if len(name_tokens) == 1 and fold_key(name) in _not_names():
+        if len(name_tokens) == 1 and fold_key(name) in lex.not_names:
             return None
         return _mention(phrase, offset, "name", name=name, title=appositive)
     if len(tokens) > MAX_TITLE_TOKENS + MAX_NAME_TOKENS:
@@ -354,7 +348,7 @@ def _trailing_name(core: str, tokens: list, title_end: int, after_honorific: boo
     lex = load()
     run: list = []
     for token in tokens[::-1]:
-        if token.start() < title_end or not CAPITALISED.match(token.group(0)) or len(run) >= 8:
+        if token.start() < title_end or not CAPITALISED.match(token.group(0)) or len(run) >= MAX_NAME_RUN_TOKENS:
             break
         run.insert(0, token)
     if run and fold_key(run[0].group(0)) in lex.honorifics:
@@ -363,7 +357,7 @@ def _trailing_name(core: str, tokens: list, title_end: int, after_honorific: boo
         return []
     if after_honorific and run[0].start() - title_end <= 1 and len(run) <= 4:
         return run
-    surnames = _surnames()
+    surnames = lex.surnames
     starts = [i for i, t in enumerate(run) if fold_key(t.group(0)) in surnames and 2 <= len(run) - i <= 4]
     surname_led = bool(starts)
     if starts:

@@ -119,10 +119,6 @@ def normalise(text: str) -> tuple[str, list[str]]:
     return text, applied
 
 
-def normalise_text(text: str) -> str:
-    return normalise(text)[0]
-
-
 # Old-style tone placement puts the mark on the first vowel of oa/oe/uy (òa, ùy); the new
 # style on the second (oà, uỳ). The key maps old to new; it is used only to compare words,
 # never written out. The lexicons use the same pairs to match either spelling.

@@ -1,41 +1,27 @@
-"""The pipeline: normalise -> segment -> detect -> attribute -> resolve speakers.
+"""One article's extraction: segment -> speaker index -> rules -> speakers resolved -> quotes.
 
-`extract_article` is a pure function of one article, so the same code serves the CLI, the
+The article arrives normalised (the reader runs `normalise`, so every offset indexes the stored
+text). `extract_article` is a pure function of one article, so the same code serves the CLI, the
 build and any batch engine.
 """
 
 from __future__ import annotations
 
-import hashlib
-
-from quotes.extract.detect import Candidate, detect
-from quotes.records import Article, Quote, Rejection
+from quotes.extract.context import Candidate
+from quotes.extract.rules import RULES_BY_NAME
+from quotes.extract.runner import detect
+from quotes.records import Article, Quote, Rejection, short_hash
 from quotes.extract.segment import segment
 from quotes.extract.speakers import SpeakerIndex, speaker_id
 
-BASE_CONFIDENCE = {
-    "cue_before": 0.9,
-    "cue_after": 0.9,
-    "cue_colon_next_paragraph": 0.85,
-    "interrupted": 0.75,
-    "source_before": 0.8,
-    "source_after": 0.8,
-    "colon_speaker": 0.8,
-    "headline_colon": 0.7,
-    "floating_continuation": 0.6,
-    "after_introduction": 0.55,
-    "cue_between": 0.85,
-    "quoted_by": 0.85,
-    "source_interrupted": 0.75,
-    "nested_quote": 0.7,
-}
+# Confidence is the rule's base confidence (rules.py) less what the speaker link costs.
 LINK_PENALTY = {"explicit": 0.0, "surname": 0.02, "title": 0.05, "pronoun": 0.08, "description": 0.1,
                 "fuzzy": 0.15, "title_only": 0.1, "floating": 0.0, "unresolved": 0.3}
 
 
 def quote_id(article_id: str, start: int, end: int) -> str:
     """Stable: the same article and span give the same id in every build."""
-    return "q_" + hashlib.sha1(f"{article_id}\0{start}\0{end}".encode()).hexdigest()[:16]
+    return "q_" + short_hash(f"{article_id}\0{start}\0{end}", 16)
 
 
 def extract_article(article: Article) -> tuple[list[Quote], list[Rejection]]:
@@ -83,7 +69,7 @@ def _to_quote(article: Article, c: Candidate, index: SpeakerIndex, resolved: dic
         quote.speaker_id = speaker_id(quote.speaker, quote.speaker_type or "person")
     if "shared_subject" in quote.flags and quote.attribution == "explicit":
         quote.attribution = "shared_subject"
-    confidence = BASE_CONFIDENCE.get(c.rule, 0.7) - LINK_PENALTY.get(quote.attribution or "", 0.05)
+    confidence = RULES_BY_NAME[c.rule].confidence - LINK_PENALTY.get(quote.attribution or "", 0.05)
     if {"unclosed", "mismatched_marks"} & set(quote.flags):
         confidence -= 0.05
     quote.confidence = round(max(confidence, 0.05), 2)

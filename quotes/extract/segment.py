@@ -20,7 +20,7 @@ class Paragraph:
     index: int
     start: int
     end: int
-    furniture: str | None = None  # the boilerplate pattern it matched, if any
+    furniture: bool = False  # the whole line is page furniture (boilerplate.tsv)
     caption: bool = False
     has_credit: bool = True  # whether a photo credit (Ảnh: ...) may start in it
 
@@ -77,8 +77,7 @@ def split_paragraphs(text: str) -> list[Paragraph]:
         line = m.group(0)
         if not line.strip():
             continue
-        whole = lex.boilerplate_lines.fullmatch(line)
-        furniture = lex.boilerplate_names[whole.lastgroup] if whole else None
+        furniture = lex.boilerplate_lines.fullmatch(line) is not None
         caption = bool(lex.caption_prefixes.match(line))
         paragraphs.append(Paragraph(len(paragraphs), m.start(), m.end(), furniture, caption))
     return paragraphs
@@ -199,9 +198,9 @@ BOUNDARY = regex.compile(r"([.!?…]+)([\"”’»']*)(\s+)(?=[\p{Lu}\p{N}“\"�
 def split_sentences(text: str, lowered: str, paragraph: Paragraph, spans: list[QuoteSpan], first_index: int) -> list[Sentence]:
     """Sentences of one paragraph; full stops inside a quotation do not end a sentence."""
     cuts = [paragraph.start]
-    inside = _containment(spans)
+    starts, ends = [s.inner_start for s in spans], [s.inner_end for s in spans]
     for m in BOUNDARY.finditer(text, paragraph.start, paragraph.end):
-        if inside(m.start(3)):
+        if inside_any(starts, ends, m.start(3)):
             continue
         if m.group(2) and text[m.end(3)] in "-–—":
             continue  # `..."... - ông X nói`: the dash attributes the quotation before it
@@ -210,7 +209,7 @@ def split_sentences(text: str, lowered: str, paragraph: Paragraph, spans: list[Q
         cuts.append(m.end(3))
     for m in TIGHT_BOUNDARY.finditer(text, paragraph.start, paragraph.end):
         dot = m.start() - 1 if text[m.start() - 1] not in "\"”’»'" else m.start() - 2
-        if not inside(m.start()) and not _is_abbreviation(text, dot):
+        if not inside_any(starts, ends, m.start()) and not _is_abbreviation(text, dot):
             cuts.append(m.start())
     if paragraph.has_credit:
         cuts += _credit_cuts(text, lowered, paragraph)
@@ -226,16 +225,11 @@ def split_sentences(text: str, lowered: str, paragraph: Paragraph, spans: list[Q
     return sentences
 
 
-def _containment(spans: list[QuoteSpan]):
-    """A test "is this offset inside a quotation?". Spans are sorted and do not overlap, so only
-    the last one starting at or before the offset can hold it."""
-    starts = [s.inner_start for s in spans]
-
-    def inside(pos: int) -> bool:
-        i = bisect_right(starts, pos) - 1
-        return i >= 0 and pos < spans[i].inner_end
-
-    return inside
+def inside_any(starts: list[int], ends: list[int], pos: int) -> bool:
+    """Is pos inside one of the spans [starts[i], ends[i])? The spans are sorted and do not
+    overlap (quotations), so only the last one starting at or before pos can hold it."""
+    i = bisect_right(starts, pos) - 1
+    return i >= 0 and pos < ends[i]
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:

@@ -1,6 +1,8 @@
-"""Stage 5: resolve speaker mentions to one canonical speaker per person within an article.
+"""The speaker index of one article: who is mentioned where, and what each quote's mention
+resolves to (one canonical speaker per person within an article).
 
-Every person mentioned with a title or honorific and a name becomes an entity; later short
+It is built before the rules run (the rules ask it which capitalised words are names), and
+resolves each quote's mention after them. Every person mentioned with a title or honorific and a name becomes an entity; later short
 forms (ông Blinken, ông Dũng, ông Park, a misspelt Sheran), titles alone (Ngoại trưởng Mỹ),
 pronouns (ông, bà, họ) and descriptions (vị tướng này) link back to an entity, and each link
 says how it was made. Nothing links when nothing in the text supports it.
@@ -8,20 +10,20 @@ says how it was made. Nothing links when nothing in the text supports it.
 
 from __future__ import annotations
 
-import hashlib
-from bisect import bisect_left, bisect_right, insort
+from bisect import bisect_left, insort
 from itertools import islice
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 import regex
 
-from quotes.extract.lexicon import LowerCasePattern, phrase_matcher, load, read_tsv
+from quotes.extract.lexicon import load
+from quotes.extract.limits import ENTITY_SEARCH_LIMIT, MAX_MENTION_CHARS, MAX_NAME_RUN_ENDS
 from quotes.extract.mentions import PARENTHESIS, parse_mention
 from quotes.extract.normalise import fold_key
-from quotes.records import Mention
+from quotes.extract.segment import inside_any
+from quotes.records import Mention, short_hash
 
-PERSON_KINDS = ("name", "title", "pronoun", "description")
 TYPE_OF_KIND = {"organization": "organization", "group": "group", "unnamed": "unnamed"}
 
 
@@ -60,14 +62,8 @@ class Resolution:
 
 
 @cache
-def _title_aliases() -> list[tuple[str, str]]:
-    rows = read_tsv("title_aliases.tsv")
-    return sorted(((fold_key(r["alias"]), fold_key(r["canonical"])) for r in rows), key=lambda p: -len(p[0]))
-
-
-@cache
 def _alias_patterns() -> list[tuple[regex.Pattern, str]]:
-    return [(regex.compile(rf"(?<!\S){regex.escape(alias)}(?!\S)"), canonical) for alias, canonical in _title_aliases()]
+    return [(regex.compile(rf"(?<!\S){regex.escape(alias)}(?!\S)"), canonical) for alias, canonical in load().title_aliases]
 
 
 @cache
@@ -81,7 +77,7 @@ def canonical_title(title: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def speaker_id(speaker: str, speaker_type: str) -> str:
     """Stable across articles and builds: a hash of the type and the folded canonical name."""
-    return "spk_" + hashlib.sha1(f"{speaker_type}:{fold_key(speaker)}".encode()).hexdigest()[:12]
+    return "spk_" + short_hash(f"{speaker_type}:{fold_key(speaker)}", 12)
 
 
 def _similar(a: str, b: str) -> bool:
@@ -174,24 +170,22 @@ class SpeakerIndex:
     def _mentioned(self, entity: Entity, position: int) -> None:
         insort(self.events, (position, self.index_of[id(entity)]))
 
-    # Mentions are kept sorted by offset, so the nearest acceptable one is found by walking out
-    # from the position; the walk is capped so a pathological article stays linear.
-    SEARCH_LIMIT = 500
-
     def _nearest(self, position: int, accept) -> Entity | None:
-        """The accepted entity mentioned last before `position`, else first after it."""
+        """The accepted entity mentioned last before `position`, else first after it. Mentions
+        are sorted by offset, so the walk goes out from the position; it is capped so a
+        pathological article stays linear."""
         found = self._nearest_before(position, accept)
         if found:
             return found
         i = bisect_left(self.events, (position, -1))
-        for _, index in self.events[i:i + self.SEARCH_LIMIT]:
+        for _, index in self.events[i:i + ENTITY_SEARCH_LIMIT]:
             if accept(self.entities[index]):
                 return self.entities[index]
         return None
 
     def _nearest_before(self, position: int, accept) -> Entity | None:
         i = bisect_left(self.events, (position, -1))
-        for _, index in reversed(self.events[max(0, i - self.SEARCH_LIMIT):i]):
+        for _, index in reversed(self.events[max(0, i - ENTITY_SEARCH_LIMIT):i]):
             if accept(self.entities[index]):
                 return self.entities[index]
         return None
@@ -287,12 +281,6 @@ def _display_title(entity: Entity, mention: Mention) -> str | None:
     return mention.title or entity.title_text or None
 
 
-@cache
-def _person_heads() -> LowerCasePattern:
-    lex = load()
-    return phrase_matcher(list(lex.titles) + list(lex.honorifics))
-
-
 # After a title, within seven lower-case words, a capitalised word: only then can a name follow.
 _CAPITAL_SOON = regex.compile(r"(?:\s+[\p{Ll}\p{N}][\p{L}\p{M}\p{N}&'’.-]*){0,7}\s+\p{Lu}")
 
@@ -323,26 +311,21 @@ _CAPITALISED_RUN = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{L}\p{M}]*(?:\s+\p{
 
 
 def _bare_full_names(text: str, quoted: list[tuple[int, int]]) -> list[Mention]:
-    from quotes.extract.mentions import _surnames
-
+    surnames = load().surnames
     found = []
-    starts = [s for s, _ in quoted]
+    starts, ends = [s for s, _ in quoted], [e for _, e in quoted]
     for m in _CAPITALISED_RUN.finditer(text):
-        i = bisect_right(starts, m.start()) - 1
-        if (i >= 0 and m.start() < quoted[i][1]) or fold_key(m.group(0).split()[0]) not in _surnames():
+        if inside_any(starts, ends, m.start()) or fold_key(m.group(0).split()[0]) not in surnames:
             continue
         found.append(Mention(m.group(0), m.start(), m.end(), "name", name=m.group(0)))
     return found
 
 
 def _titled_mentions(text: str, quoted: list[tuple[int, int]], lowered: str | None) -> list[Mention]:
-    starts = [s for s, _ in quoted]
+    starts, ends = [s for s, _ in quoted], [e for _, e in quoted]
     mentions = []
-    for m in _person_heads().finditer(text, lowered):
-        if not _CAPITAL_SOON.match(text, m.end()):
-            continue
-        i = bisect_right(starts, m.start()) - 1
-        if i >= 0 and m.start() < quoted[i][1]:
+    for m in load().person_head_regex.finditer(text, lowered):
+        if not _CAPITAL_SOON.match(text, m.end()) or inside_any(starts, ends, m.start()):
             continue
         mention = _first_full_name(text, m.start(), _name_run_ends(text, m.end()))
         if mention:
@@ -372,6 +355,6 @@ _RUN_END = regex.compile(r"\p{Lu}[\p{L}\p{M}\p{N}&'’.-]*?(?=\.?(?:\s+[^\p{Lu}\
 
 def _name_run_ends(text: str, pos: int) -> list[int]:
     """Ends of capitalised runs after a title, up to the first punctuation mark (at most seven)."""
-    stop = _BREAK.search(text, pos, pos + 160)
-    end = stop.start() if stop else min(len(text), pos + 160)
-    return [m.end() for m in islice(_RUN_END.finditer(text, pos, end), 7)]
+    stop = _BREAK.search(text, pos, pos + MAX_MENTION_CHARS)
+    end = stop.start() if stop else min(len(text), pos + MAX_MENTION_CHARS)
+    return [m.end() for m in islice(_RUN_END.finditer(text, pos, end), MAX_NAME_RUN_ENDS)]

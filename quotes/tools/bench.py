@@ -29,7 +29,7 @@ import regex
 
 from quotes import compiled_modules
 from quotes.dataset.build import build
-from quotes.extract.detect import detect
+from quotes.extract.runner import detect
 from quotes.dataset.merge import merge
 from quotes.extract.pipeline import extract_article
 from quotes.dataset.read import read_raw, source_files, to_article

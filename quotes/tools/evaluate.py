@@ -3,13 +3,13 @@ and end-to-end F1, by quote type, against hand-annotated gold JSONL."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from quotes.records import short_hash
 from quotes.extract.lexicon import load
 from quotes.extract.normalise import fold_key
 
@@ -42,7 +42,7 @@ def load_gold(paths: list[Path], texts: dict[str, str] | None = None) -> list[Sp
             row = json.loads(line)
             if texts is not None and "span_sha1" in row and row["article_id"] in texts:
                 span = texts[row["article_id"]][row["start"]:row["end"]]
-                if hashlib.sha1(span.encode()).hexdigest()[:12] != row["span_sha1"]:
+                if short_hash(span, 12) != row["span_sha1"]:
                     raise ValueError(f"{path}:{number}: the article text changed; gold offsets no longer fit")
             spans.append(Span(str(row["article_id"]), row["start"], row["end"], row["type"], row.get("speaker")))
     return spans
@@ -77,10 +77,9 @@ def speaker_key(name: str | None) -> str:
         return ""
     key = fold_key(name)
     lex = load()
-    for regex_ in (lex.title_regex,):
-        m = regex_.match(key)
-        if m and m.end() < len(key):
-            key = key[m.end():].strip()
+    m = lex.title_regex.match(key)
+    if m and m.end() < len(key):
+        key = key[m.end():].strip()
     first, _, rest = key.partition(" ")
     if first in lex.honorifics and rest:
         key = rest

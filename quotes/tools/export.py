@@ -14,7 +14,6 @@ Training exports carry the release's article-level `split`, so no article is in 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -22,6 +21,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import regex
 
+from quotes.records import short_hash
 from quotes.extract.segment import segment
 from quotes.extract.speakers import scan_person_mentions
 
@@ -56,7 +56,7 @@ def load(dataset: Path) -> tuple[list[dict], dict[str, list[dict]]]:
 
 
 def _region_id(*parts) -> str:
-    return hashlib.sha1("\0".join(map(str, parts)).encode()).hexdigest()[:10]
+    return short_hash("\0".join(map(str, parts)), 10)
 
 
 def _region(region_id: str, start: int, end: int, text: str, label: str) -> dict:
@@ -134,7 +134,7 @@ def export_brat(dataset: Path, out: Path) -> list[Path]:
         "[entities]\nQuote\nSpeaker\nCue\n[relations]\nSaidBy\tArg1:Quote, Arg2:Speaker\nCueOf\tArg1:Cue, Arg2:Quote\n"
         "[events]\n[attributes]\nQuoteType\tArg:Quote, Value:direct|indirect|mixed\n", "utf-8")
     for article in articles:
-        name = "a-" + hashlib.sha1(article["article_id"].encode()).hexdigest()[:16]  # ids never become paths
+        name = "a-" + short_hash(article["article_id"], 16)  # ids never become paths
         lines = brat_lines(article["text"], quotes.get(article["article_id"], []))
         (out / f"{name}.txt").write_text(article["text"], "utf-8")
         (out / f"{name}.ann").write_text("\n".join(lines) + ("\n" if lines else ""), "utf-8")

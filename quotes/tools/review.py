@@ -10,12 +10,13 @@ File names come from a hash of the article id, never from the id itself.
 
 from __future__ import annotations
 
-import hashlib
 import html
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import pyarrow.parquet as pq
+
+from quotes.records import short_hash
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;line-height:1.6;color:#222}
@@ -40,13 +41,13 @@ def page(title: str, body: str) -> str:
 
 def page_name(article_id: str) -> str:
     """A file name from the article id's hash: ids from input never become paths."""
-    return "a-" + hashlib.sha1(article_id.encode()).hexdigest()[:16] + ".html"
+    return "a-" + short_hash(article_id, 16) + ".html"
 
 
 def colour(key: str | None) -> str:
     if not key:
         return "hsl(0,0%,88%)"
-    hue = int(hashlib.sha1(key.encode()).hexdigest()[:4], 16) % 360
+    hue = int(short_hash(key, 4), 16) % 360
     return f"hsl({hue},70%,85%)"
 
 
@@ -141,7 +142,7 @@ def _write_speakers(out: Path, quotes: list[dict]) -> None:
         by_speaker[q["speaker"] or "(no speaker)"].append(q)
     sections = []
     for name, rows in sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        anchor = "s-" + hashlib.sha1(name.encode()).hexdigest()[:12]
+        anchor = "s-" + short_hash(name, 12)
         items = "".join(
             f'<li><a href="articles/{page_name(q["article_id"])}#{q["quote_id"]}">{html.escape(q["quote"][:120])}</a> '
             f'<span class="badge {q["quote_type"]}">{q["quote_type"]}</span></li>' for q in rows)

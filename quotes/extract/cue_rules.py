@@ -1,0 +1,237 @@
+"""The cue family: a speech verb from cues.tsv with its speaker.
+
+`S CUE (rằng|:|,) Q` (cue_before), `Q1, S CUE, Q2` (interrupted), `"Q1," S CUE, "Q2"`
+(cue_between), `Q, S CUE.` (cue_after), `S CUE:` closing a paragraph (cue_colon_next_paragraph),
+`A dẫn lời B: Q` (quoted_by). Two cues in one sentence split it: each takes the clause up to
+the next cue's subject.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+import regex
+
+from quotes.extract.context import END_PUNCT, ArticleContext
+from quotes.extract.lexicon import WORD_END, WORD_START
+from quotes.extract.limits import MAX_ASIDE_HEAD_WORDS, THEO_LOOKBACK_CHARS
+from quotes.extract.mentions import parse_mention
+from quotes.extract.normalise import fold_key
+from quotes.extract.rules import (CUE, CUE_AFTER, CUE_BEFORE, CUE_BETWEEN, CUE_COLON_NEXT_PARAGRAPH, CUE_NEEDS_COMPLEMENTISER,
+                                  CUE_TRAP, CUE_WITHOUT_CONTENT, INTERRUPTED, NO_SPEAKER_AFTER_CUE, NO_SPEAKER_BEFORE_CUE,
+                                  QUOTED_BY, REASONS_BY_NAME)
+from quotes.extract.segment import Sentence
+from quotes.extract.source_rules import THEO_CLOSING
+from quotes.extract.subjects import CueMatch, adjunct_starts, emit_with_cue, find_subject, predicate_starts
+
+ADDRESSEE = regex.compile(r"\s*(?:với|trước|cho|trên|qua)\s+[^,:;.!?“”\"«»]{1,50}?(?=\s*(?:rằng|là|:|,)" + WORD_END + ")", regex.IGNORECASE)
+# An object before the complementiser: "nhắc lại lập trường rằng", "gọi cuộc đàm phán là".
+OBJECT_BEFORE = {
+    "rằng": regex.compile(r"\s+(?:(?!rằng|là)[^,:;.!?“”\"«»])" + r"{1,60}?\s+(?=rằng" + WORD_END + ")", regex.IGNORECASE),
+    "là": regex.compile(r"\s+(?:(?!rằng|là)[^,:;.!?“”\"«»])" + r"{1,60}?\s+(?=(?:rằng|là)" + WORD_END + ")", regex.IGNORECASE),
+}
+OBJECT_STOP = regex.compile(r"[,:;.!?“”\"«»]")  # what the object of OBJECT_BEFORE never holds
+COMPLEMENTISER = regex.compile(r"(?:\s*[:,]\s*|\s*)(?:(?:rằng|là)" + WORD_END + r")?(?:\s*[:,])?\s*", regex.IGNORECASE)
+HAS_COMPLEMENTISER = regex.compile(r"[:,]|rằng|là", regex.IGNORECASE)
+TAIL_ONLY = regex.compile(r"^(?:(?:ngay\s+)?(?:tại|trong|với|khi|hôm|ngày|sau|trước|trên|ở|lúc|thêm|vào)" + WORD_END + r"[^“”\"«»]{0,80})?$", regex.IGNORECASE)
+NARRATIVE_TAIL = regex.compile(r",\s*khi\s+(?:được|bị)\s+hỏi" + WORD_END, regex.IGNORECASE)
+AFTER_THEO = regex.compile(WORD_START + r"theo\s+$", regex.IGNORECASE)
+
+
+def detect_cues(ctx: ArticleContext, sentence: Sentence) -> None:
+    cues = find_cues(ctx, sentence)
+    left = ctx.sentence_start(sentence)
+    for i, cue in enumerate(cues):
+        previous = cues[i - 1] if i else None
+        find_subject(ctx, cue, previous.end if previous else left, previous)
+    accepted = [c for c in cues if c.subject]
+    for cue in cues:
+        if not cue.subject:
+            ctx.reject(cue.start, cue.end, NO_SPEAKER_BEFORE_CUE, CUE)
+            continue
+        if cue.cue.cls == "quote_of":
+            # "A dẫn lời B nói ...": B's own cue takes the quote; without one, dẫn lời does
+            if not any(c.start > cue.end for c in accepted):
+                _build_quoted(ctx, sentence, cue)
+            continue
+        following = [c for c in accepted if c.start > cue.end]
+        limit = following[0].subject_start if following else sentence.end
+        _build_from_cue(ctx, sentence, cue, limit)
+
+
+def find_cues(ctx: ArticleContext, sentence: Sentence) -> list[CueMatch]:
+    """The cues of a sentence outside quotations, minus traps (nói chung) and cue words that
+    are nouns here (a capitalised name, `Theo dự báo`)."""
+    text = ctx.text
+    start = ctx.sentence_start(sentence)
+    matches = ctx.cue_matches[bisect_left(ctx.cue_starts, start):bisect_left(ctx.cue_starts, sentence.end)]
+    if not matches:
+        return []
+    traps = ctx.trap_matches[bisect_left(ctx.trap_starts, start):bisect_left(ctx.trap_starts, sentence.end)]
+    cues: list[CueMatch] = []
+    for m in matches:
+        if m.end() > sentence.end or ctx.inside_quotation(m.start()):
+            continue
+        trap = next((t for t in traps if t.start() <= m.start() < t.end() or m.start() <= t.start() < m.end()), None)
+        if trap:
+            reason = REASONS_BY_NAME[ctx.lex.traps[fold_key(trap.group(0))]]
+            ctx.reject(trap.start(), trap.end(), reason, CUE_TRAP)
+            continue
+        if cues and not text[cues[-1].end:m.start()].strip():
+            continue  # "tái khẳng định cam kết": a cue word right after a cue is its object
+        if text[m.start()].isupper() and m.start() > start:
+            continue  # "Trung tâm Dự báo Khí tượng": a capitalised cue word inside a name
+        if AFTER_THEO.search(text, max(start, m.start() - THEO_LOOKBACK_CHARS), m.start()):
+            continue  # "Theo dự báo, ...": a noun after theo, not a speech verb
+        cues.append(CueMatch(m.start(), m.end(), ctx.lex.cues[fold_key(m.group(0))]))
+    return cues
+
+
+def _build_from_cue(ctx: ArticleContext, sentence: Sentence, cue: CueMatch, limit: int) -> None:
+    text = ctx.text
+    pos, complementiser = _after_cue(ctx, cue)
+    content_end = _clause_end(ctx, pos, limit)
+    remainder = text[pos:content_end].strip()
+    if not remainder and text[cue.end:sentence.end].rstrip().endswith(":"):
+        if _quote_in_next_paragraph(ctx, cue, sentence):
+            return
+    if remainder and not TAIL_ONLY.match(remainder):
+        if cue.cue.takes == "complement" and not complementiser and not text[pos:pos + 1] in "“\"«‘'":
+            ctx.reject(cue.start, content_end, CUE_NEEDS_COMPLEMENTISER, CUE)
+            return
+        start, rule = pos, CUE_BEFORE
+        if _is_interrupted(ctx, cue):
+            start, rule = cue.pieces[0][0], INTERRUPTED
+        _emit_preceding_quotation(ctx, sentence, cue)
+        emit_with_cue(ctx, sentence, start, content_end, rule, cue)
+        return
+    _build_backward(ctx, sentence, cue)
+
+
+def _build_quoted(ctx: ArticleContext, sentence: Sentence, cue: CueMatch) -> None:
+    """`Reuters dẫn lời ông X: "Q"` / `..., dẫn lời ông X, Q`: the speaker follows the cue."""
+    pieces = ctx.pieces(cue.end, sentence.end)
+    if len(pieces) < 2:
+        ctx.reject(cue.start, cue.end, CUE_WITHOUT_CONTENT, QUOTED_BY)
+        return
+    a, b = pieces[0]
+    mention = parse_mention(ctx.text[a:b], a)
+    if not mention:
+        ctx.reject(cue.start, b, NO_SPEAKER_AFTER_CUE, QUOTED_BY)
+        return
+    content = pieces[1][0]
+    if len(pieces) > 2 and parse_mention(ctx.text[pieces[1][0]:pieces[1][1]], pieces[1][0]):
+        content = pieces[2][0]  # an apposition after the name
+    quoted = CueMatch(cue.start, cue.end, cue.cue, mention, how="quoted_by")
+    emit_with_cue(ctx, sentence, content, ctx.trim_end(content, sentence.end), QUOTED_BY, quoted)
+
+
+def _after_cue(ctx: ArticleContext, cue: CueMatch) -> tuple[int, bool]:
+    """Skip an addressee (với báo chí), an object before rằng/là, and rằng / là / : / ,."""
+    text = ctx.text
+    pos = cue.end
+    direct = COMPLEMENTISER.match(text, pos)
+    if HAS_COMPLEMENTISER.search(direct.group(0)):
+        return direct.end(), True
+    complementiser = "là" if cue.cue.takes == "complement" else "rằng"
+    for pattern in (ADDRESSEE, OBJECT_BEFORE[complementiser]):
+        if pattern is not ADDRESSEE and not _complementiser_near(ctx, pos, complementiser):
+            continue
+        m = pattern.match(text, pos)
+        if m and not ctx.spans_in(m.start(), m.end()):
+            pos = m.end()
+    if pos == cue.end:
+        return direct.end(), False
+    m = COMPLEMENTISER.match(text, pos)
+    return m.end(), bool(HAS_COMPLEMENTISER.search(m.group(0)))
+
+
+def _complementiser_near(ctx: ArticleContext, pos: int, complementiser: str) -> bool:
+    """Whether an object-then-complementiser can follow pos at all: the object holds no
+    punctuation, so the complementiser must start before the next mark. A cheap test that
+    spares most cues the slow pattern."""
+    stop = OBJECT_STOP.search(ctx.text, pos)
+    limit = stop.start() if stop else len(ctx.text)
+    words = ("rằng", "là") if complementiser == "là" else ("rằng",)
+    return any(ctx.may_hold(word, pos, limit + len(word)) for word in words)
+
+
+def _clause_end(ctx: ArticleContext, start: int, limit: int) -> int:
+    """The end of the reported clause: the limit, minus a source tail and final punctuation."""
+    end = limit
+    tail = NARRATIVE_TAIL.search(ctx.text, start, end) if ctx.may_hold("hỏi", start, end) else None
+    if tail and not ctx.inside_quotation(tail.start()):
+        end = tail.start()
+    source = THEO_CLOSING.search(ctx.text, start, end) if ctx.may_hold("theo", start, end) else None
+    if source and parse_mention(source.group("np"), source.start("np")):
+        end = source.start()
+    return ctx.trim_end(start, end)
+
+
+def _is_interrupted(ctx: ArticleContext, cue: CueMatch) -> bool:
+    """`Nato, ông nói, đã chuẩn bị ...`: content before and after a subject-and-cue aside.
+    Only the spaces and the comma after the cue are read, never the rest of the article."""
+    if cue.subject_piece < 1 or cue.how:
+        return False
+    text = ctx.text
+    comma = _skip_spaces(text, cue.end, len(text))
+    if comma >= len(text) or text[comma] != ",":
+        return False
+    if not predicate_starts().match(text, _skip_spaces(text, comma + 1, len(text))):
+        return False
+    first_start, first_end = cue.pieces[0]
+    first = text[first_start:first_end]
+    if len(first.split()) > MAX_ASIDE_HEAD_WORDS or adjunct_starts().match(first):
+        return False
+    return parse_mention(first, first_start) is not None or not first[0].islower()
+
+
+def _skip_spaces(text: str, pos: int, end: int) -> int:
+    while pos < end and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _emit_preceding_quotation(ctx: ArticleContext, sentence: Sentence, cue: CueMatch) -> None:
+    """`"Q1," HLV X nói, "Q2"`: a quotation right before the subject is the speaker's too."""
+    if cue.subject_piece < 1:
+        return
+    a, b = cue.pieces[cue.subject_piece - 1]
+    spans = [s for s in ctx.spans_in(a, b) if s.open == a]
+    if spans and not ctx.text[spans[0].outer_end:b].strip(" " + END_PUNCT):
+        emit_with_cue(ctx, sentence, spans[0].open, spans[0].outer_end, CUE_BETWEEN, cue)
+
+
+def _build_backward(ctx: ArticleContext, sentence: Sentence, cue: CueMatch) -> None:
+    """`"Q", ông X nói.` / `Q, X cho biết.` / `"Q" - bà X cho hay`: the content precedes."""
+    if cue.subject_piece < 1:
+        ctx.reject(cue.start, cue.end, CUE_WITHOUT_CONTENT, CUE)
+        return
+    text = ctx.text
+    start = cue.pieces[0][0]
+    while start < len(text) and text[start].isspace():
+        start += 1
+    end = ctx.trim_end(start, cue.pieces[cue.subject_piece - 1][1])
+    opens_quote = bool(ctx.spans_in(start, start + 1))
+    if start > ctx.sentence_start(sentence) + 1 and not opens_quote:
+        # Content that starts after another cue is that cue's object (bày tỏ sự thất vọng)
+        ctx.reject(cue.start, cue.end, CUE_WITHOUT_CONTENT, CUE)
+        return
+    if end <= start:
+        ctx.reject(cue.start, cue.end, CUE_WITHOUT_CONTENT, CUE)
+        return
+    emit_with_cue(ctx, sentence, start, end, CUE_AFTER, cue)
+
+
+def _quote_in_next_paragraph(ctx: ArticleContext, cue: CueMatch, sentence: Sentence) -> bool:
+    """`Ông nói thêm:` closing a paragraph, the quotation opening the next one."""
+    index = sentence.paragraph + 1
+    if index >= len(ctx.seg.paragraphs):
+        return False
+    paragraph = ctx.seg.paragraphs[index]
+    spans = ctx.spans_in(paragraph.start, paragraph.start + 1)
+    if not spans:
+        return False
+    emit_with_cue(ctx, ctx.first_sentence[index], spans[0].open, spans[0].outer_end, CUE_COLON_NEXT_PARAGRAPH, cue)
+    return True
+

@@ -1,0 +1,30 @@
+"""The headline family: `Speaker: words` as an article's headline (`Hương Giang: Tôi không ...`)."""
+
+from __future__ import annotations
+
+import regex
+
+from quotes.extract.context import ArticleContext
+from quotes.extract.mentions import parse_mention
+from quotes.extract.rules import HEADLINE_COLON
+from quotes.extract.segment import Sentence
+
+HEADLINE_SPEAKER = regex.compile(r"([^:“”\"«»]{2,60}):\s+")
+
+
+def detect_headline_colon(ctx: ArticleContext, sentence: Sentence) -> None:
+    """Only the headline: the first sentence of the first of several paragraphs."""
+    if sentence.index != 0 or not ctx.headline:
+        return
+    m = HEADLINE_SPEAKER.match(ctx.text[sentence.start:sentence.end])
+    if not m:
+        return
+    mention = parse_mention(m.group(1), sentence.start)
+    if not mention or mention.kind not in ("name", "title", "organization"):
+        return
+    start = sentence.start + m.end()
+    end = ctx.trim_end(start, sentence.end)
+    if not ctx.covered(start, end):
+        candidate = ctx.emit(sentence, start, end, HEADLINE_COLON, mention)
+        if candidate:
+            candidate.cue = ":"

@@ -1,0 +1,29 @@
+"""How far the rules look and how long a phrase may be, each limit named once with its reason.
+
+The numbers come from reading real news: they bound the work per cue (no scan runs to the end
+of the article) and keep a clause from being taken for a speaker phrase.
+"""
+
+# Words
+MIN_INDIRECT_WORDS = 3  # fewer: not a statement (`ông nói thêm`)
+SCARE_QUOTE_WORDS = 4  # a quotation this short is a title, a name or a scare quote
+MAX_PREFIX_WORDS = 12  # a speaker phrase is tried from its first 12 words down to its first word
+MAX_ASIDE_HEAD_WORDS = 6  # the content before `, ông nói,` or `, theo X,` is a short clause opening
+MAX_COLON_GAP_WORDS = 6  # words between a speaker and the colon (`Bà Lan, rưng rưng, nói thêm:`)
+MAX_DASH_APPOSITION_WORDS = 25  # `bà X - chủ homestay ở bản Lác, Mai Châu:`
+MAX_MANNER_WORDS = 4  # a manner phrase before a colon (`than thở`, `nói thêm`)
+MAX_SOURCE_APPOSITION_WORDS = 15  # `Theo ông X, Giám đốc Sở Y, Q`: the apposition skipped before Q
+MAX_DESCRIPTION_WORDS = 6  # `vị tướng này`, `nữ bác sĩ đó`
+MAX_NAME_TOKENS = 5
+MAX_TITLE_TOKENS = 10
+MAX_NAME_RUN_TOKENS = 8  # capitalised words read backwards from a phrase's end as a name
+
+# Characters
+MAX_MENTION_CHARS = 160  # a longer phrase is a clause, not a speaker; also how far a name run is read
+THEO_LOOKBACK_CHARS = 8  # `Theo dự báo`: a cue word right after `theo` is a noun
+INTRODUCED_LOOKBACK_CHARS = 40  # a quotation mark introduced by the words just before it
+
+# Counts
+QUOTE_LOOKBACK = 50  # quotes looked at, backwards, for the last one with a speaker
+MAX_NAME_RUN_ENDS = 7  # capitalised runs after a title tried as the end of a name
+ENTITY_SEARCH_LIMIT = 500  # mentions walked from a position to find an antecedent

@@ -1,0 +1,210 @@
+"""Who speaks: the subject of a cue, read from the pieces of text before it.
+
+A cue's region (from the sentence start, or the previous cue) is cut into pieces at
+separators; the subject is the piece right before the cue, parsed as a mention, else a phrase
+set off by commas (`Ông X, Chủ tịch Y, cho biết`), else the subject of the clause or the cue it
+is coordinated with (`... nhưng nói rằng`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from quotes.extract.context import SEPARATOR, ArticleContext, Candidate
+from quotes.extract.lexicon import WORD_END, WORD_START, Cue, modifier_regex
+from quotes.extract.limits import MAX_PREFIX_WORDS
+from quotes.extract.mentions import TOKEN, mention_prefixes, parse_mention, strip_edges
+from quotes.extract.normalise import fold_key
+from quotes.extract.rules import Rule
+from quotes.extract.segment import Sentence
+from quotes.records import Mention
+
+CONJUNCTION = regex.compile(WORD_START + r"(?:nhưng|và|song|rồi|còn|đồng thời)" + WORD_END + r"(?:\s+(?:cũng|đã|còn|vẫn|lại|sau đó))*\s*$", regex.IGNORECASE)
+CLAUSE_CONJUNCTION = regex.compile(WORD_START + r"(?:nhưng|và|song|rồi|còn)" + WORD_END + r"\s+", regex.IGNORECASE)
+PASSIVE = regex.compile(WORD_START + r"được" + WORD_END + r"\s+", regex.IGNORECASE)
+DASH_ONLY = regex.compile(r"\s*[-–]\s*")
+VIETNAMESE_LETTERS = regex.compile(r"[đĐơƠưƯăĂâÂêÊôÔ]|[\u0300\u0301\u0303\u0309\u0323]|[à-ỹ]")
+
+
+@dataclass(slots=True)
+class CueMatch:
+    """A cue in the text and, once found, its subject."""
+
+    start: int
+    end: int
+    cue: Cue
+    subject: Mention | None = None
+    subject_start: int = 0  # where the attribution (subject or its conjunction) starts
+    how: str = ""  # how the subject was found: "", aside, coordinated, clause, quoted_by
+    pieces: list[tuple[int, int]] = field(default_factory=list)
+    subject_piece: int = -1
+
+
+def adjunct_starts() -> regex.Pattern:
+    return modifier_regex("adjunct")
+
+
+def predicate_starts() -> regex.Pattern:
+    return modifier_regex("predicate_start")
+
+
+def emit_with_cue(ctx: ArticleContext, sentence: Sentence, start: int, end: int, rule: Rule, cue: CueMatch,
+                  mention: Mention | None = None) -> Candidate | None:
+    """A quote whose cue is known: the candidate records the cue as written and its lemma."""
+    candidate = ctx.emit(sentence, start, end, rule, mention or cue.subject)
+    if candidate:
+        candidate.cue, candidate.cue_lemma = ctx.text[cue.start:cue.end], cue.cue.lemma
+        candidate.cue_start, candidate.cue_end = cue.start, cue.end
+        if cue.how == "coordinated":
+            candidate.flags.append("shared_subject")
+    return candidate
+
+
+def find_subject(ctx: ArticleContext, cue: CueMatch, region_start: int, previous: CueMatch | None) -> None:
+    """The noun phrase right before the cue, with its asides and adverbs."""
+    text = ctx.text
+    pieces = ctx.pieces(region_start, cue.start)
+    cue.pieces = pieces
+    if not pieces:
+        _inherit(ctx, cue, previous, cue.start)
+        return
+    a, b = pieces[-1]
+    if previous and previous.cue.cls == "quote_of":
+        _quoted_speaker(ctx, cue, pieces)
+        return
+    if SEPARATOR.search(text[b:cue.start]) or not strip_edges(text[a:b], a)[0]:
+        # "Ông Putin, sau nhiều tuần im lặng, cảnh báo" / "..., nói rằng": nothing right before the cue
+        if previous and previous.subject:
+            _inherit(ctx, cue, previous, b)
+        else:
+            set_off_subject(ctx, cue, pieces)
+        return
+    piece = text[a:b]
+    attempts = [(piece, a)]
+    passive = list(PASSIVE.finditer(piece))
+    if passive:
+        attempts.append((piece[passive[-1].end():], a + passive[-1].end()))
+    for phrase, offset in attempts:
+        if cue.subject:
+            break
+        cue.subject = parse_mention(phrase, offset)
+        if cue.subject and _looks_like_common_word(ctx, cue.subject):
+            cue.subject = None
+    after_dash = len(pieces) >= 2 and DASH_ONLY.fullmatch(text, pieces[-2][1], a) is not None
+    if cue.subject:
+        cue.subject_start, cue.subject_piece = ctx.attribution_start(a), len(pieces) - 1
+        if after_dash:
+            set_off_subject(ctx, cue, pieces)  # "Ông X - Chủ tịch Y cho biết": rank the two
+        return
+    conj = CONJUNCTION.search(piece)
+    if conj:  # "X không nhượng bộ nhưng nói rằng": the subject is the clause's own
+        if previous and previous.subject:
+            _inherit(ctx, cue, previous, a + conj.start())
+        else:
+            _inherit_from_clause(ctx, cue, a, a + conj.start())
+        return
+    if after_dash:
+        set_off_subject(ctx, cue, pieces)  # "Ông X - ngư dân ở huyện Y thừa nhận"
+        if cue.subject:
+            return
+    if _subject_in_piece(ctx, cue, piece, a, len(pieces) - 1):
+        return
+    inner = list(CLAUSE_CONJUNCTION.finditer(piece))
+    if inner:  # "... là cởi mở và hữu ích nhưng ông cáo buộc": a new clause with its own subject
+        m = inner[-1]
+        cue.subject = parse_mention(piece[m.end():], a + m.end())
+        if cue.subject:
+            cue.subject_start, cue.subject_piece, cue.how = a + m.start(), len(pieces) - 1, "clause"
+
+
+def _looks_like_common_word(ctx: ArticleContext, mention: Mention) -> bool:
+    """`Đáng chú ý, ...` / `Quân đội ...`: a lone capitalised Vietnamese word opening a
+    sentence is an ordinary word, unless the article names someone by it."""
+    if mention.kind != "name" or mention.title or mention.gender != "any" or " " in mention.name:
+        return False
+    at_sentence_start = mention.start in ctx.sentence_starts or \
+        ctx.text[max(0, mention.start - 2):mention.start] in (". ", "\n")
+    vietnamese = bool(VIETNAMESE_LETTERS.search(mention.name))
+    return at_sentence_start and vietnamese and fold_key(mention.name) not in ctx.known_names
+
+
+def _subject_in_piece(ctx: ArticleContext, cue: CueMatch, piece: str, offset: int, index: int) -> bool:
+    """Two common shapes the whole-piece parse misses: an adjunct with no comma before the
+    subject (`Trước tòa Nghĩa khai ...`), and a manner word between the subject and the cue
+    (`Cô nức nở bộc bạch rằng ...`)."""
+    words = list(TOKEN.finditer(piece))
+    if words and adjunct_starts().match(piece):
+        for w in words[1:]:
+            if w.group(0)[0].isupper():
+                mention = parse_mention(piece[w.start():], offset + w.start())
+                if mention and mention.kind in ("name", "title", "organization"):
+                    cue.subject, cue.subject_start, cue.subject_piece = mention, ctx.attribution_start(offset), index
+                    return True
+    for k in (len(words) - 1, len(words) - 2):
+        if k < 1 or any(w.group(0)[0].isupper() for w in words[k:]):
+            continue
+        mention = parse_mention(piece[: words[k - 1].end()], offset)
+        if mention and mention.kind in ("name", "pronoun", "description"):
+            cue.subject, cue.subject_start, cue.subject_piece = mention, ctx.attribution_start(offset), index
+            return True
+    return False
+
+
+def _inherit(ctx: ArticleContext, cue: CueMatch, previous: CueMatch | None, at: int) -> None:
+    """A cue with no subject of its own shares the subject of the cue before it."""
+    if previous and previous.subject:
+        cue.subject, cue.how = previous.subject, "coordinated"
+        cue.subject_start = ctx.attribution_start(at)
+
+
+def _inherit_from_clause(ctx: ArticleContext, cue: CueMatch, clause_start: int, conjunction: int) -> None:
+    """`X không nhượng bộ nhưng nói rằng`: the subject is the longest speaker phrase that opens
+    the clause before the conjunction."""
+    found = next(mention_prefixes(ctx.text, clause_start, conjunction, MAX_PREFIX_WORDS), None)
+    if found:
+        cue.subject, cue.how = found[1], "coordinated"
+        cue.subject_start = ctx.attribution_start(conjunction)
+
+
+def set_off_subject(ctx: ArticleContext, cue: CueMatch, pieces: list[tuple[int, int]]) -> None:
+    """The subject set off by commas before the cue: `Ông X, Chủ tịch Y, cho biết`,
+    `Chủ tịch Y, ông X, cho biết`, `Ông Putin, sau nhiều tuần im lặng, cảnh báo`.
+    A piece naming a person with an honorific wins; else the earlier piece (the usual
+    `name, apposition,` order); else the last one."""
+    options = []
+    for k in (len(pieces) - 2, len(pieces) - 1):
+        if k < 0:
+            continue
+        a, b = pieces[k]
+        mention = parse_mention(ctx.text[a:b], a)
+        if mention and mention.kind != "pronoun" or (mention and k == len(pieces) - 1):
+            options.append((k, mention))
+    if not options:
+        return
+    k, mention = min(options, key=lambda o: (_subject_rank(ctx, o[1]), o[0]))
+    other = [o for o in options if o[0] != k]
+    if other and other[0][1].title and mention.kind == "name" and not mention.title:
+        mention.title = other[0][1].title if other[0][1].kind == "title" else other[0][1].text
+    cue.subject, cue.how = mention, "aside"
+    first = min(k, options[0][0])
+    cue.subject_start, cue.subject_piece = ctx.attribution_start(pieces[first][0]), first
+
+
+def _subject_rank(ctx: ArticleContext, mention: Mention) -> int:
+    """Which of two set-off phrases is the speaker: an honorific or a pronoun first, then a
+    title directly before a name (PGS.TS Lê Minh Tâm), then anything else."""
+    if mention.gender != "any" or mention.kind == "pronoun":
+        return 0
+    if mention.kind == "name" and (not mention.title or fold_key(mention.title) in ctx.lex.titles):
+        return 1
+    return 2
+
+
+def _quoted_speaker(ctx: ArticleContext, cue: CueMatch, pieces: list[tuple[int, int]]) -> None:
+    """`A dẫn lời B (, apposition,) nói ...`: the speaker is B, the first piece after dẫn lời."""
+    a, b = pieces[0]
+    cue.subject = parse_mention(ctx.text[a:b], a)
+    cue.how = "quoted_by"
+    cue.subject_start, cue.subject_piece = ctx.attribution_start(a), 0
