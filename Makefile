@@ -38,11 +38,14 @@ dataset: $(BUILT)
 release: $(BUILT)
 	$(BIN)/quotes release seeds --data data --gold data/gold/seeds.jsonl --bump $(BUMP)
 
-# The review page is rendered in Debian's headless Chromium: installed here when missing (as
-# root with apt-get); without it that one test is skipped.
+# Lint and import order (ruff), types (mypy), then pytest. The review page is rendered in
+# Debian's headless Chromium: installed here when missing (as root with apt-get); without it
+# that one test is skipped.
 test: $(TEST_STAMP) $(BUILT)
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1; } || true
+	$(BIN)/ruff check quotes tests
+	$(BIN)/mypy quotes
 	$(BIN)/python -m pytest -q
 
 eval: eval-seeds eval-baomoi

@@ -1,12 +1,8 @@
 """Quote attribution datasets from Vietnamese news."""
 
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-try:
-    __version__ = version("quotes")  # one source: pyproject.toml
-except PackageNotFoundError:  # a source tree that was never installed
-    __version__ = "0+unknown"
+__version__ = "0.1.0"  # the one place the version is written: pyproject.toml reads it from here
 
 _PACKAGE = Path(__file__).parent
 

@@ -3,7 +3,8 @@
 synthetic / in_the_wild_patterns / rules: every expected quote found with its type, speaker,
 speaker type, cue and rule, and nothing else; negative: no quote at all; known_failures: the
 same check, expected to fail (strict xfail), so a fixed case shows up as XPASS and moves to
-the passing files; rejections: exactly the rejected candidates listed, with reason and rule. tests/cases/README.md describes the files and how to add a case.
+the passing files; rejections: exactly the rejected candidates listed, with reason and rule.
+tests/cases/README.md describes the files and how to add a case.
 """
 
 import json
@@ -11,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from quotes.tools.evaluate import same_speaker
-from quotes.extract.pipeline import extract_article
 from quotes.dataset.read import make_article
+from quotes.extract.pipeline import extract_article
+from quotes.tools.evaluate import same_speaker
 
 CASES = Path(__file__).parent / "cases"
 FILES = ["synthetic", "in_the_wild_patterns", "rules", "negative", "known_failures"]

@@ -4,8 +4,8 @@ indexes the text, output is deterministic."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quotes.extract.pipeline import extract_article
 from quotes.dataset.read import make_article
+from quotes.extract.pipeline import extract_article
 
 PIECES = [
     "Ông Nguyễn Văn An", "bà Lan", "cho biết", "nói", "khẳng định rằng", "Theo ông An,", ", theo báo Tuổi Trẻ.",

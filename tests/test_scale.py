@@ -18,12 +18,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from quotes.tools.bench import write_corpus
 from quotes.dataset.build import Progress, build
 from quotes.dataset.merge import merge
 from quotes.dataset.read import open_parquet, read_raw
-from quotes.dataset.shards import cycle_collection_paused, process_batch, write_shard
 from quotes.dataset.release import sha256
+from quotes.dataset.shards import cycle_collection_paused, process_batch, write_shard
+from quotes.tools.bench import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = ("articles", "quotes", "speakers", "rejected")
@@ -72,7 +72,7 @@ def test_streaming_a_parquet_file_holds_one_row_group_not_the_file(tmp_path):
         for _ in range(100):  # 100 row groups of about 100 KB of text that does not compress
             writer.write_table(pa.table({"text": ["".join(rng.choices("abcdefghij", k=1000)) for _ in range(100)]}))
     baseline, peak = pa.total_allocated_bytes(), 0
-    for batch in open_parquet(path).iter_batches(batch_size=100):
+    for _ in open_parquet(path).iter_batches(batch_size=100):
         peak = max(peak, pa.total_allocated_bytes() - baseline)
     assert path.stat().st_size > 9_000_000 and peak < 1_000_000
 

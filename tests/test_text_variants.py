@@ -4,9 +4,9 @@ import unicodedata
 
 import pytest
 
+from quotes.dataset.read import make_article
 from quotes.extract.normalise import fold_key, normalise
 from quotes.extract.pipeline import extract_article
-from quotes.dataset.read import make_article
 from quotes.extract.segment import segment
 
 SENTENCE = "Ông Hoàng Văn Thủy, Chủ tịch UBND xã Hòa Bình, cho biết: “Chúng tôi sẽ hỗ trợ từng hộ dân.”"

@@ -26,11 +26,11 @@ from pathlib import Path
 import pyarrow as pa
 
 from quotes import __version__
-from quotes.extract.lexicon import lexicon_hash
 from quotes.dataset.merge import merge
-from quotes.extract.pipeline import warm_up
 from quotes.dataset.read import RawRecord, read_raw, source_files
 from quotes.dataset.shards import WORK_FORMAT, cycle_collection_paused, run_shard, shard_counts, shard_done
+from quotes.extract.lexicon import lexicon_hash
+from quotes.extract.pipeline import warm_up
 
 SCHEMA_VERSION = "2"
 BATCH_SIZE = 1000

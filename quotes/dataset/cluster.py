@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from quotes.records import short_hash
 from quotes.dataset.read import InputError, RawRecord, source_files
 from quotes.dataset.shards import run_shard
+from quotes.records import short_hash
 
 
 class ShardTask:

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter, defaultdict
 from bisect import bisect_right
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -28,12 +28,23 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from quotes.extract.normalise import fold_key
-from quotes.dataset.shards import (SHARD_TABLES, SORT_KEYS, SPEAKER_QUOTES, WORK_BATCH, WORK_SUFFIX, WORK_TABLES, finished_shards,
-                           read_work_file, work_file, work_file_writer, write_sorted)
-from quotes.extract.speakers import speaker_id
-from quotes.dataset.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA, TableWriter, table_of
+from quotes.dataset.shards import (
+    SHARD_TABLES,
+    SORT_KEYS,
+    SPEAKER_QUOTES,
+    WORK_BATCH,
+    WORK_SUFFIX,
+    WORK_TABLES,
+    finished_shards,
+    read_work_file,
+    work_file,
+    work_file_writer,
+    write_sorted,
+)
 from quotes.dataset.splits import split_of
+from quotes.dataset.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA, TableWriter, table_of
+from quotes.extract.normalise import fold_key
+from quotes.extract.speakers import speaker_id
 
 FAN_IN = 16  # files merged at once; more shards than this are first merged into sorted runs
 
@@ -75,7 +86,7 @@ class _SortedFile:
     def __init__(self, path: Path, table: str, keys: list[str], columns: list[str] | None):
         self.batches = read_work_file(path, table, columns)
         self.key_names = keys
-        self.rows: pa.Table | None = None
+        self.rows: pa.Table = pa.table({})  # the rows held, from the last batch read
         self.keys: list[tuple] = []
         self.finished = False
 
@@ -194,7 +205,7 @@ def survey(work: Path, split_by: str) -> Corpus:
 
 def _count_occurrences(work: Path, corpus: Corpus) -> None:
     """How many kept articles carry each repeated quote text (clusters come sorted)."""
-    current, count = None, 0
+    current, count = "", 0  # cluster ids are never empty
     check = bool(corpus.duplicated)  # without duplicates no row is dropped
     for cluster, article_id, sha in iter_rows(work, "clusters", ["quote_cluster", "article_id", "article_sha"]):
         if check and corpus.dropped(article_id, sha):

@@ -17,9 +17,10 @@ import codecs
 import gzip
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -54,7 +55,7 @@ class RawRecord:
         return len(self.content)
 
 
-def source_files(paths: list[str | Path]) -> list[Path]:
+def source_files(paths: Sequence[str | Path]) -> list[Path]:
     """The input files behind the sources, in reading order."""
     files = []
     for path in map(Path, paths):
@@ -69,12 +70,12 @@ def source_files(paths: list[str | Path]) -> list[Path]:
     return files
 
 
-def read_raw(paths: list[str | Path]) -> Iterator[RawRecord]:
+def read_raw(paths: Sequence[str | Path]) -> Iterator[RawRecord]:
     for path in source_files(paths):
-        yield from READERS[_format(path)](path)
+        yield from READERS[_format(path) or ""](path)  # source_files keeps known formats only
 
 
-def read_articles(paths: list[str | Path]) -> Iterator[Article]:
+def read_articles(paths: Sequence[str | Path]) -> Iterator[Article]:
     """Stream the articles of every source, one at a time."""
     for record in read_raw(paths):
         yield to_article(record)
@@ -170,6 +171,7 @@ def read_txt(path: Path) -> Iterator[RawRecord]:
 def _open_text(path: Path):
     """A text stream with the file's encoding found from its byte-order mark (UTF-8 by default)."""
     name = path.name.lower()
+    raw: Any  # a GzipFile, pyarrow's stream or a file: BufferedReader reads all three
     if name.endswith(".gz"):
         raw = gzip.open(path, "rb")
     elif name.endswith(".zst"):  # pyarrow's zstd codec: no extra dependency

@@ -282,12 +282,12 @@ def _source_name(source: str) -> str:
 
 def datapackage(folder: Path, version: Version, sources: list[str]) -> dict:
     schemas = dict(TABLES)
-    resources = []
+    resources: list[dict[str, object]] = []
     for path in _files(folder):
         if path.suffix not in (".parquet", ".csv"):
             continue
         table = path.stem.split("-")[0]
-        resource = {
+        resource: dict[str, object] = {
             "name": path.relative_to(folder).as_posix().replace("/", "-").replace(".", "-").lower(),
             "type": "table",
             "path": path.relative_to(folder).as_posix(),

@@ -13,19 +13,18 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 
+from quotes.dataset.read import RawRecord, to_article
+from quotes.dataset.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, article_columns, quote_columns, rejection_columns
 from quotes.extract.normalise import fold_key
 from quotes.extract.pipeline import extract_article
-from quotes.dataset.read import RawRecord, to_article
 from quotes.records import Article, Quote, Rejection, short_hash
-from quotes.dataset.write import (ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, article_columns, quote_columns,
-                          rejection_columns)
 
 # In shards every row carries its article's text hash, so the merge can keep one copy of an
 # article given twice (same id) and drop the other copy's quotes with it.
@@ -83,7 +82,7 @@ def quote_cluster(quote: str) -> str:
     return "c_" + short_hash(fold_key.__wrapped__(quote), 16)
 
 
-def process_batch(records: list[RawRecord | Article]) -> list[ArticleResult]:
+def process_batch(records: Sequence[RawRecord | Article]) -> list[ArticleResult]:
     """A pure function of a batch of records: the unit every executor runs. Decoding and
     normalising happen here, in the worker; an article that is not ok gets no quotes."""
     results = []

@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 
 from quotes.records import Article, Quote, Rejection
 
+
 def col(name: str, type_: pa.DataType, description: str, nullable: bool = True) -> pa.Field:
     return pa.field(name, type_, nullable=nullable, metadata={"description": description})
 
@@ -21,7 +22,8 @@ QUOTES_SCHEMA = pa.schema([
     col("quote_id", pa.string(), "Stable id: a hash of article_id, start and end", False),
     col("article_id", pa.string(), "The article the quote is from (articles.article_id)", False),
     col("quote", pa.string(), "The quote: text[start:end] of the article's normalised text", False),
-    col("quote_type", pa.string(), "direct (inside quote marks), indirect (reported clause) or mixed (reported clause with quoted fragments)", False),
+    col("quote_type", pa.string(),
+        "direct (inside quote marks), indirect (reported clause) or mixed (reported clause with quoted fragments)", False),
     col("start", pa.int32(), "Start offset (inclusive) into articles.text", False),
     col("end", pa.int32(), "End offset (exclusive) into articles.text", False),
     col("cue", pa.string(), "The speech verb or phrase as written (nói thêm, cho biết, theo, :)"),
@@ -35,14 +37,16 @@ QUOTES_SCHEMA = pa.schema([
     col("speaker_id", pa.string(), "Joins one speaker across articles (speakers.speaker_id)"),
     col("speaker_type", pa.string(), "person, organization, group or unnamed"),
     col("speaker_title", pa.string(), "The role given with the mention or in apposition (Tổng thư ký NATO)"),
-    col("attribution", pa.string(), "How the speaker was linked: explicit, surname, title, title_only, pronoun, description, fuzzy, shared_subject, floating, unresolved"),
+    col("attribution", pa.string(), "How the speaker was linked: explicit, surname, title, title_only, pronoun, description, "
+        "fuzzy, shared_subject, floating, unresolved"),
     col("paragraph", pa.int32(), "Paragraph index in the article", False),
     col("sentence", pa.int32(), "Sentence index in the article", False),
     col("rule", pa.string(), "The detector rule that produced the row", False),
     col("confidence", pa.float32(), "The rule's confidence minus penalties for weaker links and broken quote marks", False),
     col("flags", pa.list_(pa.string()), "mismatched_marks, unclosed, nested, caption, headline, shared_subject", False),
     col("parent_quote_id", pa.string(), "The enclosing quote, for a quote inside another quote"),
-    col("quote_cluster", pa.string(), "The same quote text (case, tone placement and spacing aside) in any article has the same cluster id", False),
+    col("quote_cluster", pa.string(),
+        "The same quote text (case, tone placement and spacing aside) in any article has the same cluster id", False),
     col("occurrences", pa.int32(), "How many quotes in the dataset share this quote_cluster", False),
     col("split", pa.string(), "train, dev or test, assigned by article (never two splits for one article)", False),
 ])
@@ -56,7 +60,8 @@ ARTICLES_SCHEMA = pa.schema([
     col("outlet", pa.string(), "Outlet, when the input gives one", False),
     col("published", pa.string(), "Publication date as given by the input", False),
     col("normalise_steps", pa.list_(pa.string()), "The normalisation fixes that changed the text", False),
-    col("status", pa.string(), "ok, or why the article has no quotes: empty, undecodable, too_large, malformed, unreadable, duplicate", False),
+    col("status", pa.string(),
+        "ok, or why the article has no quotes: empty, undecodable, too_large, malformed, unreadable, duplicate", False),
     col("status_reason", pa.string(), "What was wrong, naming the file and line where there is one", False),
     col("split", pa.string(), "train, dev or test", False),
 ])

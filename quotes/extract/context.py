@@ -16,8 +16,16 @@ import regex
 from quotes.extract.lexicon import Lexicons, load
 from quotes.extract.limits import MIN_INDIRECT_WORDS, QUOTE_LOOKBACK
 from quotes.extract.mentions import TOKEN
-from quotes.extract.rules import (CONTENT_TOO_SHORT, FAMILIES_BY_NAME, OVERLAPS_EARLIER_QUOTE, REASONS_BY_NAME, RULES_BY_NAME,
-                                  Family, Reason, Rule)
+from quotes.extract.rules import (
+    CONTENT_TOO_SHORT,
+    FAMILIES_BY_NAME,
+    OVERLAPS_EARLIER_QUOTE,
+    REASONS_BY_NAME,
+    RULES_BY_NAME,
+    Family,
+    Reason,
+    Rule,
+)
 from quotes.extract.segment import Paragraph, QuoteSpan, Segmented, Sentence, inside_any, is_letter
 from quotes.records import Mention, Rejection
 

@@ -17,9 +17,21 @@ from quotes.extract.lexicon import WORD_END, WORD_START
 from quotes.extract.limits import MAX_ASIDE_HEAD_WORDS, THEO_LOOKBACK_CHARS
 from quotes.extract.mentions import parse_mention
 from quotes.extract.normalise import fold_key
-from quotes.extract.rules import (CUE, CUE_AFTER, CUE_BEFORE, CUE_BETWEEN, CUE_COLON_NEXT_PARAGRAPH, CUE_NEEDS_COMPLEMENTISER,
-                                  CUE_TRAP, CUE_WITHOUT_CONTENT, INTERRUPTED, NO_SPEAKER_AFTER_CUE, NO_SPEAKER_BEFORE_CUE,
-                                  QUOTED_BY, REASONS_BY_NAME)
+from quotes.extract.rules import (
+    CUE,
+    CUE_AFTER,
+    CUE_BEFORE,
+    CUE_BETWEEN,
+    CUE_COLON_NEXT_PARAGRAPH,
+    CUE_NEEDS_COMPLEMENTISER,
+    CUE_TRAP,
+    CUE_WITHOUT_CONTENT,
+    INTERRUPTED,
+    NO_SPEAKER_AFTER_CUE,
+    NO_SPEAKER_BEFORE_CUE,
+    QUOTED_BY,
+    REASONS_BY_NAME,
+)
 from quotes.extract.segment import Sentence
 from quotes.extract.source_rules import THEO_CLOSING
 from quotes.extract.subjects import CueMatch, adjunct_starts, emit_with_cue, find_subject, predicate_starts
@@ -33,7 +45,8 @@ OBJECT_BEFORE = {
 OBJECT_STOP = regex.compile(r"[,:;.!?“”\"«»]")  # what the object of OBJECT_BEFORE never holds
 COMPLEMENTISER = regex.compile(r"(?:\s*[:,]\s*|\s*)(?:(?:rằng|là)" + WORD_END + r")?(?:\s*[:,])?\s*", regex.IGNORECASE)
 HAS_COMPLEMENTISER = regex.compile(r"[:,]|rằng|là", regex.IGNORECASE)
-TAIL_ONLY = regex.compile(r"^(?:(?:ngay\s+)?(?:tại|trong|với|khi|hôm|ngày|sau|trước|trên|ở|lúc|thêm|vào)" + WORD_END + r"[^“”\"«»]{0,80})?$", regex.IGNORECASE)
+TAIL_ONLY = regex.compile(r"^(?:(?:ngay\s+)?(?:tại|trong|với|khi|hôm|ngày|sau|trước|trên|ở|lúc|thêm|vào)" + WORD_END
+                          + r"[^“”\"«»]{0,80})?$", regex.IGNORECASE)
 NARRATIVE_TAIL = regex.compile(r",\s*khi\s+(?:được|bị)\s+hỏi" + WORD_END, regex.IGNORECASE)
 AFTER_THEO = regex.compile(WORD_START + r"theo\s+$", regex.IGNORECASE)
 
@@ -96,7 +109,7 @@ def _build_from_cue(ctx: ArticleContext, sentence: Sentence, cue: CueMatch, limi
         if _quote_in_next_paragraph(ctx, cue, sentence):
             return
     if remainder and not TAIL_ONLY.match(remainder):
-        if cue.cue.takes == "complement" and not complementiser and not text[pos:pos + 1] in "“\"«‘'":
+        if cue.cue.takes == "complement" and not complementiser and text[pos:pos + 1] not in "“\"«‘'":
             ctx.reject(cue.start, content_end, CUE_NEEDS_COMPLEMENTISER, CUE)
             return
         start, rule = pos, CUE_BEFORE

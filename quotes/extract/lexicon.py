@@ -7,8 +7,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
-from itertools import product
 from importlib import resources
+from itertools import product
 
 import regex
 
@@ -139,10 +139,9 @@ def lower_case_pattern(source: str) -> LowerCasePattern:
     return LowerCasePattern(regex.compile(source), regex.compile(source, regex.IGNORECASE))
 
 
-@cache
 def modifier_regex(kind: str) -> regex.Pattern:
     """The phrases of one kind in modifiers.tsv (connector, adverb, adjunct, predicate_start)."""
-    return alternation(r["phrase"] for r in read_tsv("modifiers.tsv") if r["kind"] == kind)
+    return load().modifiers[kind]
 
 
 @dataclass(frozen=True)
@@ -169,6 +168,7 @@ class Lexicons:
     organisations: dict[str, str]  # fold_key(word) -> kind
     organisation_regex: LowerCasePattern
     groups: dict[str, str]
+    modifiers: dict[str, regex.Pattern]  # kind -> one whole-word pattern of its phrases
     surnames: frozenset[str]
     not_names: frozenset[str]  # capitalised words that are never a one-word name
     boilerplate_lines: regex.Pattern  # a whole line of page furniture
@@ -193,6 +193,9 @@ def load() -> Lexicons:
     titles = _folded("titles.tsv", "title")
     aliases = ((fold_key(r["alias"]), fold_key(r["canonical"])) for r in read_tsv("title_aliases.tsv"))
     organisations = {fold_key(r["word"]): r["kind"] for r in read_tsv("organisations.tsv")}
+    modifiers: dict[str, list[str]] = {}
+    for r in read_tsv("modifiers.tsv"):
+        modifiers.setdefault(r["kind"], []).append(r["phrase"])
     boiler = read_tsv("boilerplate.tsv")
     lines = [r["pattern"] for r in boiler if r["kind"] == "line"]
     prefixes = [r["pattern"] for r in boiler if r["kind"] == "caption_prefix"]
@@ -212,6 +215,7 @@ def load() -> Lexicons:
         organisations=organisations,
         organisation_regex=phrase_matcher(organisations),
         groups={fold_key(r["word"]): r["kind"] for r in read_tsv("groups.tsv")},
+        modifiers={kind: alternation(phrases) for kind, phrases in modifiers.items()},
         surnames=_folded("surnames.tsv", "surname"),
         not_names=_folded("not_names.tsv", "word"),
         boilerplate_lines=regex.compile(r"\s*(?:" + "|".join(f"(?:{p})" for p in lines) + r")\s*", regex.IGNORECASE),

@@ -14,8 +14,7 @@ from functools import cache, lru_cache
 import regex
 
 from quotes.extract.lexicon import WORD_END, WORD_START, load, modifier_regex
-from quotes.extract.limits import (MAX_DESCRIPTION_WORDS, MAX_MENTION_CHARS, MAX_NAME_RUN_TOKENS, MAX_NAME_TOKENS,
-                                   MAX_TITLE_TOKENS)
+from quotes.extract.limits import MAX_DESCRIPTION_WORDS, MAX_MENTION_CHARS, MAX_NAME_RUN_TOKENS, MAX_NAME_TOKENS, MAX_TITLE_TOKENS
 from quotes.extract.normalise import fold_key
 from quotes.records import Mention
 
@@ -29,7 +28,8 @@ PUNCTUATION = regex.compile(r"[,;:]")
 PUNCTUATION_OR_MARK = regex.compile(r"[,;:\"“”]")
 JOINED = regex.compile(r"\s+(?:và|cùng)\s+(.+)$")
 STATEMENT_OF = regex.compile(
-    r"^(?:một |các |bản )?(?:tuyên bố|thông cáo(?: báo chí)?|báo cáo|thông báo|văn bản|công văn|bài viết|bài đăng|nhận định|đánh giá|dự báo|ý kiến|lời kể|chia sẻ|thông tin)"
+    r"^(?:một |các |bản )?(?:tuyên bố|thông cáo(?: báo chí)?|báo cáo|thông báo|văn bản|công văn|bài viết|bài đăng"
+    r"|nhận định|đánh giá|dự báo|ý kiến|lời kể|chia sẻ|thông tin)"
     r"(?: mới nhất| chính thức)? của\s+",
     regex.IGNORECASE,
 )

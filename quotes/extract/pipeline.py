@@ -10,9 +10,9 @@ from __future__ import annotations
 from quotes.extract.context import Candidate
 from quotes.extract.rules import RULES_BY_NAME
 from quotes.extract.runner import detect
-from quotes.records import Article, Quote, Rejection, short_hash
 from quotes.extract.segment import segment
 from quotes.extract.speakers import SpeakerIndex, speaker_id
+from quotes.records import Article, Quote, Rejection, short_hash
 
 # Confidence is the rule's base confidence (rules.py) less what the speaker link costs.
 LINK_PENALTY = {"explicit": 0.0, "surname": 0.02, "title": 0.05, "pronoun": 0.08, "description": 0.1,

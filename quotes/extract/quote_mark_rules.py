@@ -14,12 +14,18 @@ import regex
 
 from quotes.extract.context import END_PUNCT, SEPARATOR, ArticleContext, Candidate, has_words
 from quotes.extract.lexicon import Cue, load
-from quotes.extract.limits import (MAX_COLON_GAP_WORDS, MAX_DASH_APPOSITION_WORDS, MAX_MANNER_WORDS, MAX_PREFIX_WORDS,
-                                   SCARE_QUOTE_WORDS)
+from quotes.extract.limits import MAX_COLON_GAP_WORDS, MAX_DASH_APPOSITION_WORDS, MAX_MANNER_WORDS, MAX_PREFIX_WORDS, SCARE_QUOTE_WORDS
 from quotes.extract.mentions import TOKEN, mention_prefixes, parse_mention
 from quotes.extract.normalise import fold_key
-from quotes.extract.rules import (AFTER_INTRODUCTION, COLON_SPEAKER, FLOATING_CONTINUATION, NESTED_QUOTE,
-                                  QUOTATION_WITHOUT_SPEAKER, QUOTE_MARKS, SCARE_QUOTE_OR_NAME)
+from quotes.extract.rules import (
+    AFTER_INTRODUCTION,
+    COLON_SPEAKER,
+    FLOATING_CONTINUATION,
+    NESTED_QUOTE,
+    QUOTATION_WITHOUT_SPEAKER,
+    QUOTE_MARKS,
+    SCARE_QUOTE_OR_NAME,
+)
 from quotes.extract.segment import QuoteSpan, Sentence, pair_quote_marks
 from quotes.extract.subjects import CueMatch, emit_with_cue, set_off_subject
 from quotes.records import Mention

@@ -95,3 +95,16 @@ REASONS = (PAGE_FURNITURE, NO_SPEAKER_BEFORE_CUE, CUE_NEEDS_COMPLEMENTISER, CUE_
            QUOTATION_WITHOUT_SPEAKER, SCARE_QUOTE_OR_NAME,
            HEDGED_BELIEF, IDIOM, NAMING, NOT_SPEECH, NOUN_USE, TOPIC_NOT_SPEECH)
 REASONS_BY_NAME = {reason.name: reason for reason in REASONS}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def markdown() -> str:
+    """The rule and reason tables of the README (`quotes rules` prints them)."""
+    lines = ["| rule | family | base confidence | what it finds |", "|---|---|---|---|"]
+    lines += [f"| `{r.name}` | {r.family} | {r.confidence:.2f} | {_cell(r.description)} |" for r in RULES]
+    lines += ["", "| rejection reason | what was rejected |", "|---|---|"]
+    lines += [f"| `{r.name}` | {_cell(r.description)} |" for r in REASONS]
+    return "\n".join(lines)

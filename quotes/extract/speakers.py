@@ -11,9 +11,9 @@ says how it was made. Nothing links when nothing in the text supports it.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from itertools import islice
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import islice
 
 import regex
 
@@ -230,7 +230,8 @@ class SpeakerIndex:
             return Resolution(entity.canonical, "person", "title", mention.title)
         # A role nobody in the text holds by name (Tổng thống Pháp): the role is the speaker,
         # and later pronouns may point back to it.
-        entity = self._nearest(mention.start, lambda e: e.kind == "person" and not e.names and fold_key(e.title_text) == fold_key(mention.text))
+        role = fold_key(mention.text)
+        entity = self._nearest(mention.start, lambda e: e.kind == "person" and not e.names and fold_key(e.title_text) == role)
         if not entity:
             entity = self._new(Entity("person", title_text=mention.text, titles=[wanted]))
         self._mentioned(entity, mention.start)

@@ -21,7 +21,8 @@ from quotes.extract.rules import Rule
 from quotes.extract.segment import Sentence
 from quotes.records import Mention
 
-CONJUNCTION = regex.compile(WORD_START + r"(?:nhưng|và|song|rồi|còn|đồng thời)" + WORD_END + r"(?:\s+(?:cũng|đã|còn|vẫn|lại|sau đó))*\s*$", regex.IGNORECASE)
+CONJUNCTION = regex.compile(WORD_START + r"(?:nhưng|và|song|rồi|còn|đồng thời)" + WORD_END
+                            + r"(?:\s+(?:cũng|đã|còn|vẫn|lại|sau đó))*\s*$", regex.IGNORECASE)
 CLAUSE_CONJUNCTION = regex.compile(WORD_START + r"(?:nhưng|và|song|rồi|còn)" + WORD_END + r"\s+", regex.IGNORECASE)
 PASSIVE = regex.compile(WORD_START + r"được" + WORD_END + r"\s+", regex.IGNORECASE)
 DASH_ONLY = regex.compile(r"\s*[-–]\s*")

@@ -29,12 +29,12 @@ import regex
 
 from quotes import compiled_modules
 from quotes.dataset.build import build
-from quotes.extract.runner import detect
 from quotes.dataset.merge import merge
-from quotes.extract.pipeline import extract_article
 from quotes.dataset.read import read_raw, source_files, to_article
-from quotes.extract.segment import segment
 from quotes.dataset.shards import cycle_collection_paused, process_batch, shard_tables, write_shard
+from quotes.extract.pipeline import extract_article
+from quotes.extract.runner import detect
+from quotes.extract.segment import segment
 from quotes.extract.speakers import SpeakerIndex
 
 # Sentence templates in our own words, recombined with names and places: every attribution

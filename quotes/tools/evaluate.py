@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from quotes.records import short_hash
 from quotes.extract.lexicon import load
 from quotes.extract.normalise import fold_key
+from quotes.records import short_hash
 
 STRICT_OVERLAP = 0.8
 TYPES = ("direct", "indirect", "mixed")
@@ -140,7 +140,8 @@ def errors(gold_paths: list[Path], dataset: Path) -> list[str]:
     lines = []
     for g, p in matched:
         if not same_speaker(g.speaker, p.speaker):
-            lines.append(f"speaker {g.article_id} {g.start}-{g.end}: gold {g.speaker!r}, got {p.speaker!r}: {texts[g.article_id][g.start:g.end][:80]!r}")
+            span = texts[g.article_id][g.start:g.end][:80]
+            lines.append(f"speaker {g.article_id} {g.start}-{g.end}: gold {g.speaker!r}, got {p.speaker!r}: {span!r}")
     for g in (g for g in gold if all(g is not m[0] for m in matched)):
         lines.append(f"missed  {g.article_id} {g.start}-{g.end} {g.quote_type} ({g.speaker}): {texts[g.article_id][g.start:g.end][:100]!r}")
     for p in (p for p in predicted if all(p is not m[1] for m in matched)):
@@ -149,7 +150,8 @@ def errors(gold_paths: list[Path], dataset: Path) -> list[str]:
 
 
 def format_table(table: dict[str, dict]) -> str:
-    header = "| type | gold | pred | P lenient | R lenient | F1 lenient | P strict | R strict | F1 strict | speaker acc | e2e F1 lenient | e2e F1 strict |"
+    header = ("| type | gold | pred | P lenient | R lenient | F1 lenient | P strict | R strict | F1 strict | speaker acc "
+              "| e2e F1 lenient | e2e F1 strict |")
     lines = [header, "|" + "---|" * 12]
     for name, s in table.items():
         cells = [name, str(s["gold"]), str(s["predicted"]), *(f"{v:.3f}" for v in s["lenient"]),

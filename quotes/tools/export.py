@@ -21,9 +21,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import regex
 
-from quotes.records import short_hash
 from quotes.extract.segment import segment
 from quotes.extract.speakers import scan_person_mentions
+from quotes.records import short_hash
 
 LABEL_CONFIG = """<View>
   <Labels name="label" toName="text">
@@ -199,7 +199,7 @@ def span_pairs(article: dict, quotes: list[dict]) -> list[dict]:
 def bio_sentences(article: dict, quotes: list[dict]) -> list[dict]:
     """Token-level BIO tags per sentence: QUOTE spans win over SPEAKER spans they contain."""
     text = article["text"]
-    labels = [None] * len(text)
+    labels: list[str | None] = [None] * len(text)
     for q in quotes:
         if q["speaker_start"] is not None:
             for i in range(q["speaker_start"], q["speaker_end"]):

@@ -20,7 +20,8 @@ from quotes.records import short_hash
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:72rem;line-height:1.6;color:#222}
-h1,h2{line-height:1.2} a{color:#1a4f8b} table{border-collapse:collapse} td,th{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:left}
+h1,h2{line-height:1.2} a{color:#1a4f8b} table{border-collapse:collapse}
+td,th{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:left}
 .text{white-space:pre-wrap;font-size:1.05rem}
 .q{border-radius:3px;padding:1px 0;cursor:help}
 .cue{text-decoration:underline;text-decoration-thickness:2px;text-underline-offset:3px}
@@ -60,7 +61,8 @@ def bar_chart(title: str, counts: list[tuple[str, int]]) -> str:
         w = int(200 * n / top)
         y = i * row
         bars.append(f'<text x="0" y="{y + 14}" font-size="12">{html.escape(label[:28])}</text>'
-                    f'<rect x="150" y="{y + 3}" width="{w}" height="{row - 6}" fill="#5c8fd6"><title>{html.escape(label)}: {n}</title></rect>'
+                    f'<rect x="150" y="{y + 3}" width="{w}" height="{row - 6}" fill="#5c8fd6">'
+                    f'<title>{html.escape(label)}: {n}</title></rect>'
                     f'<text x="{155 + w}" y="{y + 14}" font-size="12">{n}</text>')
     height = max(row * len(counts), row)
     return (f'<div class="chart"><h3>{html.escape(title)}</h3><svg role="img" aria-label="{html.escape(title)}" '
