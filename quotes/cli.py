@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from quotes import __version__, compiled_modules
-from quotes.dataset.release import ReleaseError
+from quotes.errors import QuotesError
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, OSError, ReleaseError) as error:
+    except (ValueError, OSError, QuotesError) as error:
         print(f"quotes: error: {error}", file=sys.stderr)
         return 2
 

@@ -128,3 +128,10 @@ def test_bench_stages_prints_one_row_per_stage():
                          capture_output=True, text=True, check=True).stdout
     rows = [line for line in out.splitlines() if line.startswith("| ") and not line.startswith("| stage")]
     assert len(rows) == 10 and all(row.split("|")[2].strip().replace(",", "").isdigit() for row in rows)
+
+
+def test_importing_the_cli_loads_neither_pyarrow_nor_pandas():
+    """`quotes --help` and a mistyped command answer at once: the CLI loads the heavy libraries
+    only in the command that needs them (a fresh interpreter: this one has loaded them)."""
+    check = "import quotes.cli, sys; assert not {'pyarrow', 'pandas'} & set(sys.modules), sorted(sys.modules)"
+    subprocess.run([sys.executable, "-c", check], cwd=ROOT, check=True, capture_output=True)

@@ -11,7 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from quotes.dataset import release as release_module
-from quotes.dataset.release import ReleaseError, make_release, released, sha256
+from quotes.dataset.release import make_release, released, sha256
+from quotes.errors import ReleaseError
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"

@@ -25,15 +25,12 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from quotes.errors import InputError
 from quotes.extract.normalise import normalise
 from quotes.records import Article
 
 OPTIONAL_FIELDS = ("url", "outlet", "published")
 MAX_CHARS = 1_000_000  # longer articles are kept with status too_large and not extracted
-
-
-class InputError(ValueError):
-    """A source that cannot be read at all (missing, unknown format, no text column)."""
 
 
 @dataclass(slots=True)

@@ -28,6 +28,7 @@ from quotes.dataset.build import build
 from quotes.dataset.read import open_parquet
 from quotes.dataset.splits import SPLIT_NAMES
 from quotes.dataset.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA
+from quotes.errors import ReleaseError
 
 VERSION = regex.compile(r"^v(\d+)\.(\d+)\.(\d+)$")
 BUMPS = ("patch", "minor", "major")
@@ -38,10 +39,6 @@ STAGING_PREFIX = ".staging-"
 DATASET_NAME = "quotes-vi"
 LICENSE = {"name": "other", "title": "Annotations CC-BY-4.0; article texts remain the property of their publishers",
            "path": "https://creativecommons.org/licenses/by/4.0/"}
-
-
-class ReleaseError(Exception):
-    """A release that must not be made; nothing was written."""
 
 
 @dataclass(frozen=True, order=True)
