@@ -107,9 +107,11 @@ def batches(records: Iterable[RawRecord], size: int) -> Iterator[tuple[str, list
 class Progress:
     """A one-line progress display on a terminal (articles, rate, quotes, ETA); silent otherwise."""
 
-    def __init__(self, total_bytes: int, stream=sys.stderr):
-        self.total, self.stream = total_bytes, stream
-        self.active = stream.isatty()
+    def __init__(self, total_bytes: int, stream=None):
+        # sys.stderr as it is when the build starts (a default argument would keep the one of
+        # the import: a stream already closed when `quotes.cli.main` runs again in one process)
+        self.total, self.stream = total_bytes, sys.stderr if stream is None else stream
+        self.active = self.stream.isatty()
         self.started = self.last = time.monotonic()
         self.articles = self.quotes = self.bytes = 0
 
