@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from quotes import __version__, compiled_modules
-from quotes.errors import QuotesError
+from quotes.errors import OutputError, QuotesError
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -93,7 +93,11 @@ def cmd_import_labelstudio(args: argparse.Namespace) -> int:
     from quotes.tools.export import import_labelstudio
 
     rows = import_labelstudio(Path(args.export))
-    with open(args.out, "w", encoding="utf-8") as out:
+    try:
+        out = open(args.out, "w", encoding="utf-8")
+    except OSError as error:
+        raise OutputError(f"{args.out}: cannot write the gold file ({error.strerror}); give a file in an existing folder") from error
+    with out:
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(f"wrote {len(rows)} gold quotes to {args.out}", file=sys.stderr)

@@ -14,5 +14,17 @@ class InputError(QuotesError):
     """An input file that cannot be read at all (missing, unknown format, corrupt, no text column)."""
 
 
+class DatasetError(QuotesError):
+    """A folder given as a dataset that holds no dataset built by `quotes build`."""
+
+
+class GoldError(QuotesError):
+    """A gold file that cannot be scored: unreadable, not gold JSONL, or for other articles."""
+
+
+class OutputError(QuotesError):
+    """An output path that cannot be written: a file where a folder goes, no permission."""
+
+
 class ReleaseError(QuotesError):
     """A release that must not be made; nothing was written."""

@@ -31,6 +31,8 @@ from quotes.dataset.merge import merge
 from quotes.extract.pipeline import warm_up
 from quotes.dataset.read import RawRecord, read_raw, source_files
 from quotes.dataset.shards import WORK_FORMAT, cycle_collection_paused, run_shard, shard_counts, shard_done
+from quotes.dataset.write import output_folder
+from quotes.errors import InputError
 
 SCHEMA_VERSION = "2"
 BATCH_SIZE = 1000
@@ -75,9 +77,12 @@ def inputs_hash(sources: list[str]) -> str:
     digest = hashlib.sha256()
     for path in source_files(sources):
         digest.update(path.name.encode() + b"\0")
-        with path.open("rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
+        try:
+            with path.open("rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    digest.update(block)
+        except OSError as error:
+            raise InputError(f"{path}: cannot be read ({error.strerror}); make it readable or leave it out") from error
     return digest.hexdigest()
 
 
@@ -89,7 +94,7 @@ def prepare_work(work: Path, sources: list[str], batch_size: int) -> None:
     if path.exists() and json.loads(path.read_text("utf-8")) == manifest:
         return
     shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    output_folder(work, new=True)
     tmp = work / ".manifest.json.tmp"
     tmp.write_text(json.dumps(manifest, sort_keys=True), "utf-8")
     os.replace(tmp, path)

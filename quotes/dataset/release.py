@@ -27,7 +27,7 @@ import regex
 from quotes.dataset.build import build
 from quotes.dataset.read import open_parquet
 from quotes.dataset.splits import SPLIT_NAMES
-from quotes.dataset.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA
+from quotes.dataset.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA, output_folder
 from quotes.errors import ReleaseError
 
 VERSION = regex.compile(r"^v(\d+)\.(\d+)\.(\d+)$")
@@ -125,7 +125,7 @@ def make_release(sources: list[str], data: Path, bump: str | None = None, versio
 def _clean_stale_staging(data: Path) -> None:
     """A build killed mid-way leaves a hidden staging folder; the next build removes it."""
     folder = data / "releases"
-    folder.mkdir(parents=True, exist_ok=True)
+    output_folder(folder)
     for stale in folder.glob(f"{STAGING_PREFIX}*"):
         shutil.rmtree(stale, ignore_errors=True)
 
