@@ -104,6 +104,14 @@ def cmd_import_labelstudio(args: argparse.Namespace) -> int:
     return 0
 
 
+def positive_int(text: str) -> int:
+    """A count of workers or articles: 1 or more."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not 1 or more")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="quotes", description="Quote attribution datasets from Vietnamese news.",
                                 formatter_class=argparse.RawDescriptionHelpFormatter)  # keeps --version's two lines
@@ -116,9 +124,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", required=True, help="output folder (quotes, articles, speakers, rejected as Parquet and CSV)")
     b.add_argument("--split-by", choices=["article", "speaker"], default="article",
                    help="assign train/dev/test by article, or keep articles sharing a person speaker together")
-    b.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+    b.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: all cores)")
     b.add_argument("--strict", action="store_true", help="exit 1 if any article is not ok (empty, undecodable, ...)")
-    b.add_argument("--batch-size", type=int, default=None, help="articles per shard (default: 1000)")
+    b.add_argument("--batch-size", type=positive_int, default=None, help="articles per shard (default: 1000)")
     b.add_argument("--engine", choices=["local", "ray"], default="local",
                    help="local processes, or Ray Data (pip install 'quotes[ray]'; connects to RAY_ADDRESS if set)")
     b.set_defaults(func=cmd_build)
@@ -138,7 +146,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--version", help="release exactly this version (vX.Y.Z)")
     r.add_argument("--split-by", choices=["article", "speaker"], default="article")
     r.add_argument("--gold", action="append", default=[], help="gold JSONL for the card's evaluation table")
-    r.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+    r.add_argument("--workers", type=positive_int, default=None, help="worker processes (default: all cores)")
     r.set_defaults(func=cmd_release)
 
     d = sub.add_parser("diff", help="print what changed between two releases, quote by quote")
@@ -176,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, OSError, QuotesError) as error:
+    except QuotesError as error:  # anything else is a bug: its traceback is what a report needs
         print(f"quotes: error: {error}", file=sys.stderr)
         return 2
 

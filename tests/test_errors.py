@@ -20,6 +20,19 @@ def assert_one_line_error(result, names: Path) -> None:
     assert str(names) in result.stderr
 
 
+@pytest.mark.parametrize("bug", [ValueError, OSError, KeyError])
+def test_a_bug_shows_its_traceback(monkeypatch, quotes_cli, bug):
+    """Only a QuotesError is a user's mistake: any other exception leaves main (a traceback)."""
+    import quotes.tools.evaluate
+
+    def broken(*args):
+        raise bug("a bug")
+
+    monkeypatch.setattr(quotes.tools.evaluate, "evaluate", broken)
+    with pytest.raises(bug, match="a bug"):
+        quotes_cli("eval", SEEDS_GOLD, DATA)
+
+
 # -- inputs ------------------------------------------------------------------------------------
 
 CORRUPT_INPUTS = {
@@ -54,6 +67,13 @@ def test_an_input_that_fails_to_read_is_named(tmp_path, quotes_cli):
     result = quotes_cli("build", source, "--out", tmp_path / "out", check=False)
     assert_one_line_error(result, source)
     assert "Input/output error" in result.stderr
+
+
+@pytest.mark.parametrize("option", ["--workers", "--batch-size"])
+def test_a_count_below_one_is_refused(tmp_path, quotes_cli, option):
+    result = quotes_cli("build", FIXTURES, "--out", tmp_path / "out", option, "-5", check=False)
+    assert result.returncode == 2 and f"argument {option}: -5 is not 1 or more" in result.stderr
+    assert not (tmp_path / "out").exists()
 
 
 # -- outputs -----------------------------------------------------------------------------------
@@ -116,6 +136,13 @@ def test_a_folder_without_a_dataset(tmp_path, quotes_cli, command):
     result = quotes_cli(*ON_A_DATASET[command](empty, tmp_path / "out"), check=False)
     assert_one_line_error(result, empty)
     assert "not a dataset folder" in result.stderr
+
+
+def test_a_release_without_its_quotes(tmp_path, quotes_cli):
+    for version in ("v1.0.0", "v1.1.0"):
+        (tmp_path / "releases" / version).mkdir(parents=True)
+    result = quotes_cli("diff", "v1.0.0", "v1.1.0", "--data", tmp_path, check=False)
+    assert_one_line_error(result, tmp_path / "releases" / "v1.0.0")
 
 
 def test_a_dataset_table_that_is_not_parquet(tmp_path, quotes_cli):

@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 import regex
 
 from quotes.dataset.build import build
-from quotes.dataset.read import open_parquet
+from quotes.dataset.read import dataset_table, open_parquet
 from quotes.dataset.splits import SPLIT_NAMES
 from quotes.dataset.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA, output_folder
 from quotes.errors import ReleaseError
@@ -221,7 +221,7 @@ def quote_changes(old: list[dict], new: list[dict]) -> tuple[list[dict], list[di
 def _quotes_of(release: Path | None) -> list[dict]:
     if release is None:
         return []
-    return pq.read_table(release / "quotes.parquet").to_pylist()
+    return dataset_table(release, "quotes").to_pylist()
 
 
 def changes_markdown(previous: Path | None, current: Path, old_version: Version | None, version: Version) -> str:
