@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from functools import partial
 from pathlib import Path
 
 from quotes import __version__, compiled_modules
-from quotes.dataset.release import ReleaseError
+from quotes.errors import OutputError, QuotesError
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -52,9 +53,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_release(args: argparse.Namespace) -> int:
     from quotes.dataset.release import make_release
+    from quotes.tools.evaluate import release_evaluation
 
-    outcome = make_release(args.sources, Path(args.data), args.bump, args.version, args.split_by,
-                           [Path(g) for g in args.gold], args.workers)
+    gold = [Path(g) for g in args.gold]
+    evaluate = partial(release_evaluation, gold) if gold else None
+    outcome = make_release(args.sources, Path(args.data), args.bump, args.version, args.split_by, evaluate, args.workers)
     verb = "released" if outcome.status == "created" else "unchanged, already released as"
     print(f"{verb} {outcome.version} in {args.data}/releases: {outcome.summary}", file=sys.stderr)
     return 0
@@ -89,15 +92,41 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rules(args: argparse.Namespace) -> int:
+    from quotes.extract.rules import markdown
+
+    print(markdown())
+    return 0
+
+
 def cmd_import_labelstudio(args: argparse.Namespace) -> int:
     from quotes.tools.export import import_labelstudio
 
     rows = import_labelstudio(Path(args.export))
-    with open(args.out, "w", encoding="utf-8") as out:
+    try:
+        out = open(args.out, "w", encoding="utf-8")
+    except OSError as error:
+        raise OutputError(f"{args.out}: cannot write the gold file ({error.strerror}); give a file in an existing folder") from error
+    with out:
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(f"wrote {len(rows)} gold quotes to {args.out}", file=sys.stderr)
     return 0
+
+
+def positive_int(text: str) -> int:
+    """A count of workers or articles: 1 or more."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not 1 or more")
+    return value
+
+
+# Help texts of arguments that more than one command takes.
+SOURCES_HELP = "directories of .txt files, or .jsonl[.gz] / .parquet / .csv files"
+SPLIT_BY_HELP = "assign train/dev/test by article, or keep articles sharing a person speaker together"
+WORKERS_HELP = "worker processes (default: all cores)"
+DATASET_HELP = "a dataset folder built by `quotes build` (or the data folder of `quotes release`)"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -108,19 +137,18 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="extract quotes from articles and write a dataset folder")
-    b.add_argument("sources", nargs="+", help="directories of .txt files, or .jsonl[.gz] / .parquet / .csv files")
+    b.add_argument("sources", nargs="+", help=SOURCES_HELP)
     b.add_argument("--out", required=True, help="output folder (quotes, articles, speakers, rejected as Parquet and CSV)")
-    b.add_argument("--split-by", choices=["article", "speaker"], default="article",
-                   help="assign train/dev/test by article, or keep articles sharing a person speaker together")
-    b.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+    b.add_argument("--split-by", choices=["article", "speaker"], default="article", help=SPLIT_BY_HELP)
+    b.add_argument("--workers", type=positive_int, default=None, help=WORKERS_HELP)
     b.add_argument("--strict", action="store_true", help="exit 1 if any article is not ok (empty, undecodable, ...)")
-    b.add_argument("--batch-size", type=int, default=None, help="articles per shard (default: 1000)")
+    b.add_argument("--batch-size", type=positive_int, default=None, help="articles per shard (default: 1000)")
     b.add_argument("--engine", choices=["local", "ray"], default="local",
                    help="local processes, or Ray Data (pip install 'quotes[ray]'; connects to RAY_ADDRESS if set)")
     b.set_defaults(func=cmd_build)
 
     e = sub.add_parser("extract", help="print one JSON object per quote found in FILE")
-    e.add_argument("file")
+    e.add_argument("file", help="an input file (.txt, .jsonl[.gz], .parquet or .csv); every article in it")
     e.set_defaults(func=cmd_extract)
 
     r = sub.add_parser("release", help="build a versioned, reproducible release under DATA/releases",
@@ -128,41 +156,46 @@ def parser() -> argparse.ArgumentParser:
                        "--version the latest release is rebuilt and must come out byte-identical (or v1.0.0 "
                        "is made). A released version never changes: a change of columns or types needs "
                        "--bump major, new or changed rows --bump minor, metadata only --bump patch.")
-    r.add_argument("sources", nargs="+")
+    r.add_argument("sources", nargs="+", help=SOURCES_HELP)
     r.add_argument("--data", default="data", help="the data folder (default: data)")
     r.add_argument("--bump", choices=["patch", "minor", "major"], help="make the next version")
     r.add_argument("--version", help="release exactly this version (vX.Y.Z)")
-    r.add_argument("--split-by", choices=["article", "speaker"], default="article")
+    r.add_argument("--split-by", choices=["article", "speaker"], default="article", help=SPLIT_BY_HELP)
     r.add_argument("--gold", action="append", default=[], help="gold JSONL for the card's evaluation table")
-    r.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+    r.add_argument("--workers", type=positive_int, default=None, help=WORKERS_HELP)
     r.set_defaults(func=cmd_release)
 
     d = sub.add_parser("diff", help="print what changed between two releases, quote by quote")
-    d.add_argument("old")
-    d.add_argument("new")
-    d.add_argument("--data", default="data")
+    d.add_argument("old", help="the earlier release (vX.Y.Z)")
+    d.add_argument("new", help="the later release (vX.Y.Z)")
+    d.add_argument("--data", default="data", help="the data folder holding releases/ (default: data)")
     d.set_defaults(func=cmd_diff)
 
     w = sub.add_parser("review", help="write a static HTML report to check the quotes by eye")
-    w.add_argument("dataset")
-    w.add_argument("--out", required=True)
+    w.add_argument("dataset", help=DATASET_HELP)
+    w.add_argument("--out", required=True, help="output folder for index.html, speakers.html and articles/")
     w.add_argument("--limit", type=int, default=None, help="at most this many articles")
     w.set_defaults(func=cmd_review)
 
     x = sub.add_parser("export", help="export for Label Studio, brat, or model training")
-    x.add_argument("dataset")
-    x.add_argument("--format", required=True, choices=["labelstudio", "brat", "spans", "bio"])
-    x.add_argument("--out", required=True)
+    x.add_argument("dataset", help=DATASET_HELP)
+    x.add_argument("--format", required=True, choices=["labelstudio", "brat", "spans", "bio"],
+                   help="labelstudio: tasks with pre-annotations and a labeling config; brat: .txt and .ann per "
+                   "article; spans, bio: training JSONL (span pairs, BIO tags), one file per split")
+    x.add_argument("--out", required=True, help="output folder (made if missing)")
     x.set_defaults(func=cmd_export)
 
     i = sub.add_parser("import-labelstudio", help="Label Studio's JSON export to gold JSONL for `quotes eval`")
-    i.add_argument("export")
-    i.add_argument("--out", required=True)
+    i.add_argument("export", help="the project exported from Label Studio as JSON")
+    i.add_argument("--out", required=True, help="the gold JSONL file to write")
     i.set_defaults(func=cmd_import_labelstudio)
+
+    u = sub.add_parser("rules", help="print every rule (with its base confidence) and rejection reason, as Markdown tables")
+    u.set_defaults(func=cmd_rules)
 
     v = sub.add_parser("eval", help="score a dataset against gold annotations")
     v.add_argument("gold", nargs="+", help="gold JSONL file(s)")
-    v.add_argument("dataset", help="a dataset folder built by `quotes build`")
+    v.add_argument("dataset", help=DATASET_HELP)
     v.add_argument("--errors", action="store_true", help="also list missed, extra and wrong-speaker quotes")
     v.set_defaults(func=cmd_eval)
     return p
@@ -172,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ValueError, OSError, ReleaseError) as error:
+    except QuotesError as error:  # anything else is a bug: its traceback is what a report needs
         print(f"quotes: error: {error}", file=sys.stderr)
         return 2
 

@@ -24,10 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 GOOD = "Ông Trịnh Văn Hải cho biết nhà máy sẽ tuyển thêm 200 công nhân."
 
 
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "quotes", *args], cwd=ROOT, capture_output=True, text=True)
-
-
 @pytest.fixture
 def dirty(tmp_path):
     folder = tmp_path / "in"
@@ -60,8 +56,8 @@ def _cp1258_ok() -> bool:
         return False
 
 
-def test_every_input_article_is_accounted_for(dirty, tmp_path):
-    result = run("build", str(dirty), "--out", str(tmp_path / "out"))
+def test_every_input_article_is_accounted_for(dirty, tmp_path, quotes_cli):
+    result = quotes_cli("build", dirty, "--out", tmp_path / "out", check=False)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     articles = pd.read_parquet(tmp_path / "out" / "articles.parquet").set_index("article_id")
@@ -86,16 +82,18 @@ def test_every_input_article_is_accounted_for(dirty, tmp_path):
     assert list(j4.quote) == ['"Chợ mở cửa lại" từ mai'] and list(j4.quote_type) == ["mixed"]
 
 
-def test_strict_and_nothing_readable_exit_non_zero(dirty, tmp_path):
-    assert run("build", str(dirty), "--out", str(tmp_path / "a"), "--strict").returncode == 1
+def test_strict_and_nothing_readable_exit_non_zero(dirty, tmp_path, quotes_cli):
+    assert quotes_cli("build", dirty, "--out", tmp_path / "a", "--strict", check=False).returncode == 1
     bad = tmp_path / "bad.jsonl"
     bad.write_text("{oops\n[1]\n", "utf-8")
-    result = run("build", str(bad), "--out", str(tmp_path / "b"))
+    result = quotes_cli("build", bad, "--out", tmp_path / "b", check=False)
     assert result.returncode == 1 and "no article could be read" in result.stderr
 
 
 def test_wrong_path_is_one_line_not_a_traceback(tmp_path):
-    result = run("build", str(tmp_path / "missing"), "--out", str(tmp_path / "o"))
+    """The real entry point, `python -m quotes`: the process's exit code and all it prints."""
+    result = subprocess.run([sys.executable, "-m", "quotes", "build", str(tmp_path / "missing"), "--out",
+                             str(tmp_path / "o")], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [f"quotes: error: {tmp_path / 'missing'}: no such file or directory"]
 

@@ -1,27 +1,30 @@
-"""The public command, end to end: build, extract, eval, and `python -m quotes`."""
+"""The public command, end to end: build, extract, eval, run in this process through
+`quotes.cli.main`; `python -m quotes` and what importing the CLI loads, in a process of their own."""
 
+import io
 import json
 import subprocess
 import sys
+from contextlib import redirect_stderr
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from quotes.cli import main
+
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(*args, check=True):
-    return subprocess.run([sys.executable, "-m", "quotes", *args], cwd=ROOT, capture_output=True, text=True, check=check)
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("data")
-    result = run("build", str(FIXTURES), "--out", str(out))
-    assert "2 articles" in result.stderr
+    stderr = io.StringIO()
+    with redirect_stderr(stderr):  # capsys (quotes_cli) lives for one test; this build serves the module
+        assert main(["build", str(FIXTURES), "--out", str(out)]) == 0
+    assert "2 articles" in stderr.getvalue()
     return out
 
 
@@ -62,22 +65,22 @@ def test_film_title_is_rejected_with_reason(built):
     assert "scare_quote_or_name" in set(rejected[rejected.text == "Mùa bóng cuối"].reason)
 
 
-def test_quote_ids_are_stable_between_builds(built, tmp_path):
-    run("build", str(FIXTURES), "--out", str(tmp_path))
+def test_quote_ids_are_stable_between_builds(built, tmp_path, quotes_cli):
+    quotes_cli("build", FIXTURES, "--out", tmp_path)
     first = pq.read_table(built / "quotes.parquet").to_pylist()
     second = pq.read_table(tmp_path / "quotes.parquet").to_pylist()
     assert first == second
     assert len({r["quote_id"] for r in first}) == len(first)
 
 
-def test_extract_prints_json_lines():
-    result = run("extract", str(FIXTURES / "kinhte_02.txt"))
+def test_extract_prints_json_lines(quotes_cli):
+    result = quotes_cli("extract", FIXTURES / "kinhte_02.txt")
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert rows and all(r["article_id"] == "kinhte_02" for r in rows)
     assert any(r["speaker"] == "Phạm Thị Mai" for r in rows)
 
 
-def test_jsonl_csv_and_parquet_inputs_agree(tmp_path, built):
+def test_jsonl_csv_and_parquet_inputs_agree(tmp_path, built, quotes_cli):
     records = []
     for path in sorted(FIXTURES.glob("*.txt")):
         lines = path.read_text("utf-8").split("\n", 1)
@@ -89,34 +92,34 @@ def test_jsonl_csv_and_parquet_inputs_agree(tmp_path, built):
     expected = pd.read_parquet(built / "quotes.parquet")[["article_id", "start", "end", "quote"]]
     for name in ("in.jsonl", "in.csv", "in.parquet"):
         out = tmp_path / name.replace(".", "_")
-        run("build", str(tmp_path / name), "--out", str(out))
+        quotes_cli("build", tmp_path / name, "--out", out)
         got = pd.read_parquet(out / "quotes.parquet")[["article_id", "start", "end", "quote"]]
         pd.testing.assert_frame_equal(got, expected)
         assert set(pd.read_parquet(out / "articles.parquet").outlet) == {"test"}
 
 
-def test_eval_prints_table_by_type(built, tmp_path):
+def test_eval_prints_table_by_type(built, tmp_path, quotes_cli):
     text = (FIXTURES / "kinhte_02.txt").read_text("utf-8")
     quote = "giá lúa đã tăng 12% so với tháng trước"
     start = text.index(quote)
     gold = tmp_path / "gold.jsonl"
     gold.write_text(json.dumps({"article_id": "kinhte_02", "start": start, "end": start + len(quote), "type": "indirect",
                                 "speaker": "Phạm Thị Mai", "speaker_type": "person"}, ensure_ascii=False), "utf-8")
-    table = run("eval", str(gold), str(built)).stdout
+    table = quotes_cli("eval", gold, built).stdout
     assert "| indirect | 1 |" in table and "| all | 1 |" in table
 
 
-def test_unknown_input_is_a_clear_error(tmp_path):
+def test_unknown_input_is_a_clear_error(tmp_path, quotes_cli):
     bad = tmp_path / "articles.xml"
     bad.write_text("<x/>")
-    result = run("build", str(bad), "--out", str(tmp_path / "o"), check=False)
+    result = quotes_cli("build", bad, "--out", tmp_path / "o", check=False)
     assert result.returncode == 2 and "unknown input format" in result.stderr
 
 
-def test_version_says_which_modules_run_compiled():
+def test_version_says_which_modules_run_compiled(quotes_cli):
     from quotes import compiled_modules
 
-    out = run("--version").stdout
+    out = quotes_cli("--version").stdout
     assert out.startswith("quotes ") and "compiled modules: " in out
     assert all(name in out for name in compiled_modules())
 
@@ -128,3 +131,10 @@ def test_bench_stages_prints_one_row_per_stage():
                          capture_output=True, text=True, check=True).stdout
     rows = [line for line in out.splitlines() if line.startswith("| ") and not line.startswith("| stage")]
     assert len(rows) == 10 and all(row.split("|")[2].strip().replace(",", "").isdigit() for row in rows)
+
+
+def test_importing_the_cli_loads_neither_pyarrow_nor_pandas():
+    """`quotes --help` and a mistyped command answer at once: the CLI loads the heavy libraries
+    only in the command that needs them (a fresh interpreter: this one has loaded them)."""
+    check = "import quotes.cli, sys; assert not {'pyarrow', 'pandas'} & set(sys.modules), sorted(sys.modules)"
+    subprocess.run([sys.executable, "-c", check], cwd=ROOT, check=True, capture_output=True)

@@ -3,7 +3,7 @@
 import json
 import shutil
 import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +11,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from quotes.dataset import release as release_module
-from quotes.dataset.release import ReleaseError, make_release, released, sha256
+from quotes.dataset.release import make_release, released, sha256
+from quotes.errors import ReleaseError
+from quotes.tools.evaluate import release_evaluation
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
@@ -41,7 +43,7 @@ def test_committed_release_rebuilds_byte_identical(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     before = tree_hashes(data)
-    outcome = make_release([str(ROOT / "seeds")], data, gold=[data / "gold" / "seeds.jsonl"])
+    outcome = make_release([str(ROOT / "seeds")], data, evaluate=partial(release_evaluation, [data / "gold" / "seeds.jsonl"]))
     assert outcome.status == "unchanged"
     assert tree_hashes(data) == before
 
@@ -83,7 +85,7 @@ def test_different_content_under_a_released_version_stops_and_touches_nothing(da
     assert not list((data / "releases").glob(".staging-*"))
 
 
-def test_bump_minor_makes_the_next_release_with_changes(data, inputs):
+def test_bump_minor_makes_the_next_release_with_changes(data, inputs, quotes_cli):
     (inputs / "yte_03.txt").write_text("Bệnh viện mở khoa mới\n\n" + EXTRA, "utf-8")
     with pytest.raises(ReleaseError, match="needs a minor bump"):
         make_release([str(inputs)], data, bump="patch")
@@ -92,8 +94,7 @@ def test_bump_minor_makes_the_next_release_with_changes(data, inputs):
     changes = (data / "releases" / "v1.1.0" / "CHANGES.md").read_text("utf-8")
     assert "## Added" in changes and "bệnh viện sẽ mở thêm hai khoa mới trong năm nay" in changes
     assert sha256(data / "quotes.parquet") == sha256(data / "releases" / "v1.1.0" / "quotes.parquet")
-    diff = subprocess.run([sys.executable, "-m", "quotes", "diff", "v1.0.0", "v1.1.0", "--data", str(data)],
-                          cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    diff = quotes_cli("diff", "v1.0.0", "v1.1.0", "--data", data).stdout
     assert diff.strip() == changes.strip()
     assert pq.read_schema(data / "quotes.parquet").metadata[b"quotes.dataset_version"] == b"v1.1.0"
 

@@ -4,12 +4,12 @@ and the training exports."""
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from quotes.cli import main
 from quotes.tools.export import import_labelstudio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,14 +19,10 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "quotes", *args], cwd=ROOT, capture_output=True, text=True, check=True)
-
-
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
-    run("review", str(DATA), "--out", str(out))
+    assert main(["review", str(DATA), "--out", str(out)]) == 0
     return out
 
 
@@ -64,8 +60,8 @@ def test_report_renders_in_headless_chromium(report, tmp_path):
     assert shot.exists() and shot.stat().st_size > 10_000  # a picture a person can look at
 
 
-def test_labelstudio_round_trip_reproduces_the_quotes(tmp_path):
-    run("export", str(DATA), "--format", "labelstudio", "--out", str(tmp_path))
+def test_labelstudio_round_trip_reproduces_the_quotes(tmp_path, quotes_cli):
+    quotes_cli("export", DATA, "--format", "labelstudio", "--out", tmp_path)
     config = (tmp_path / "labelstudio-config.xml").read_text("utf-8")
     assert "<Relation value=\"said_by\"/>" in config and "QUOTE_MIXED" in config
     tasks = json.loads((tmp_path / "labelstudio-tasks.json").read_text("utf-8"))
@@ -76,13 +72,13 @@ def test_labelstudio_round_trip_reproduces_the_quotes(tmp_path):
     quotes = pd.read_parquet(DATA / "quotes.parquet")
     assert [(g["article_id"], g["start"], g["end"], g["type"], g["speaker"]) for g in gold] == \
         list(quotes[["article_id", "start", "end", "quote_type", "speaker"]].itertuples(index=False, name=None))
-    run("import-labelstudio", str(tmp_path / "export.json"), "--out", str(tmp_path / "gold.jsonl"))
-    table = run("eval", str(tmp_path / "gold.jsonl"), str(DATA)).stdout
+    quotes_cli("import-labelstudio", tmp_path / "export.json", "--out", tmp_path / "gold.jsonl")
+    table = quotes_cli("eval", tmp_path / "gold.jsonl", DATA).stdout
     assert f"| all | {len(quotes)} | {len(quotes)} | 1.000 | 1.000 | 1.000 | 1.000 | 1.000 | 1.000 | 1.000 | 1.000 | 1.000 |" in table
 
 
-def test_a_correction_in_label_studio_becomes_gold(tmp_path):
-    run("export", str(DATA), "--format", "labelstudio", "--out", str(tmp_path))
+def test_a_correction_in_label_studio_becomes_gold(tmp_path, quotes_cli):
+    quotes_cli("export", DATA, "--format", "labelstudio", "--out", tmp_path)
     tasks = json.loads((tmp_path / "labelstudio-tasks.json").read_text("utf-8"))
     result = tasks[0]["predictions"][0]["result"]
     area = next(r for r in result if r["type"] == "textarea")
@@ -93,8 +89,8 @@ def test_a_correction_in_label_studio_becomes_gold(tmp_path):
     assert "Người sửa" in {g["speaker"] for g in gold}
 
 
-def test_brat_standoff_offsets_match_the_text(tmp_path):
-    run("export", str(DATA), "--format", "brat", "--out", str(tmp_path))
+def test_brat_standoff_offsets_match_the_text(tmp_path, quotes_cli):
+    quotes_cli("export", DATA, "--format", "brat", "--out", tmp_path)
     assert "SaidBy" in (tmp_path / "annotation.conf").read_text("utf-8")
     quotes = 0
     for ann in tmp_path.glob("*.ann"):
@@ -108,9 +104,9 @@ def test_brat_standoff_offsets_match_the_text(tmp_path):
     assert quotes == len(pd.read_parquet(DATA / "quotes.parquet").drop_duplicates(["article_id", "start", "end"]))
 
 
-def test_training_exports_keep_the_article_splits(tmp_path):
-    run("export", str(DATA), "--format", "spans", "--out", str(tmp_path / "spans"))
-    run("export", str(DATA), "--format", "bio", "--out", str(tmp_path / "bio"))
+def test_training_exports_keep_the_article_splits(tmp_path, quotes_cli):
+    quotes_cli("export", DATA, "--format", "spans", "--out", tmp_path / "spans")
+    quotes_cli("export", DATA, "--format", "bio", "--out", tmp_path / "bio")
     split_of = pd.read_parquet(DATA / "articles.parquet").set_index("article_id").split.to_dict()
     pairs = [json.loads(line) for f in (tmp_path / "spans").glob("*.jsonl") for line in f.read_text("utf-8").splitlines()]
     assert len(pairs) == len(pd.read_parquet(DATA / "quotes.parquet"))

@@ -29,6 +29,8 @@ from quotes import __version__
 from quotes.dataset.merge import merge
 from quotes.dataset.read import RawRecord, read_raw, source_files
 from quotes.dataset.shards import WORK_FORMAT, cycle_collection_paused, run_shard, shard_counts, shard_done
+from quotes.dataset.write import output_folder
+from quotes.errors import InputError
 from quotes.extract.lexicon import lexicon_hash
 from quotes.extract.pipeline import warm_up
 
@@ -75,9 +77,12 @@ def inputs_hash(sources: list[str]) -> str:
     digest = hashlib.sha256()
     for path in source_files(sources):
         digest.update(path.name.encode() + b"\0")
-        with path.open("rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
+        try:
+            with path.open("rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    digest.update(block)
+        except OSError as error:
+            raise InputError(f"{path}: cannot be read ({error.strerror}); make it readable or leave it out") from error
     return digest.hexdigest()
 
 
@@ -89,7 +94,7 @@ def prepare_work(work: Path, sources: list[str], batch_size: int) -> None:
     if path.exists() and json.loads(path.read_text("utf-8")) == manifest:
         return
     shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    output_folder(work, new=True)
     tmp = work / ".manifest.json.tmp"
     tmp.write_text(json.dumps(manifest, sort_keys=True), "utf-8")
     os.replace(tmp, path)
@@ -107,9 +112,11 @@ def batches(records: Iterable[RawRecord], size: int) -> Iterator[tuple[str, list
 class Progress:
     """A one-line progress display on a terminal (articles, rate, quotes, ETA); silent otherwise."""
 
-    def __init__(self, total_bytes: int, stream=sys.stderr):
-        self.total, self.stream = total_bytes, stream
-        self.active = stream.isatty()
+    def __init__(self, total_bytes: int, stream=None):
+        # sys.stderr as it is when the build starts (a default argument would keep the one of
+        # the import: a stream already closed when `quotes.cli.main` runs again in one process)
+        self.total, self.stream = total_bytes, sys.stderr if stream is None else stream
+        self.active = self.stream.isatty()
         self.started = self.last = time.monotonic()
         self.articles = self.quotes = self.bytes = 0
 

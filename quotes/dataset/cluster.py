@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from quotes.dataset.read import InputError, RawRecord, source_files
+from quotes.dataset.read import RawRecord, source_files
 from quotes.dataset.shards import run_shard
+from quotes.errors import InputError
 from quotes.records import short_hash
 
 

@@ -8,7 +8,10 @@ and .csv with the same columns.
 Bad input never stops a build: a record that cannot be read (a malformed JSON line, a record
 without text, a file in an unknown encoding) still becomes an article, with a `status` and a
 `status_reason` that names the file and line, and no quotes. Only a source that cannot be
-opened at all (a wrong path, an unknown format) is an InputError.
+read at all (a wrong path, an unknown format, a file that is not the format its name says) is
+an InputError.
+
+Also here: reading the tables of a built dataset, for the tools that take one.
 """
 
 from __future__ import annotations
@@ -26,15 +29,12 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from quotes.errors import DatasetError, InputError
 from quotes.extract.normalise import normalise
 from quotes.records import Article
 
 OPTIONAL_FIELDS = ("url", "outlet", "published")
 MAX_CHARS = 1_000_000  # longer articles are kept with status too_large and not extracted
-
-
-class InputError(ValueError):
-    """A source that cannot be read at all (missing, unknown format, no text column)."""
 
 
 @dataclass(slots=True)
@@ -72,7 +72,28 @@ def source_files(paths: Sequence[str | Path]) -> list[Path]:
 
 def read_raw(paths: Sequence[str | Path]) -> Iterator[RawRecord]:
     for path in source_files(paths):
-        yield from READERS[_format(path) or ""](path)  # source_files keeps known formats only
+        yield from _read_file(path)
+
+
+# What reading a bad file raises: OSError (not gzip, zstd that does not decompress, a failing
+# disk), EOFError (a gzip file cut short), ArrowInvalid (not Parquet, a CSV row that does not
+# parse).
+UNREADABLE = (OSError, EOFError, pa.ArrowInvalid)
+
+
+def _read_file(path: Path) -> Iterator[RawRecord]:
+    fmt = _format(path) or ""  # source_files keeps known formats only
+    try:
+        yield from READERS[fmt](path)
+    except UNREADABLE as error:
+        raise InputError(f"{path}: cannot be read as {fmt} ({_reason(error)}); repair the file or leave it out") from error
+
+
+def _reason(error: Exception) -> str:
+    """An error's message on one line, without the path the caller's message names."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error).split("\n", 1)[0]  # pyarrow's messages run over several lines
 
 
 def read_articles(paths: Sequence[str | Path]) -> Iterator[Article]:
@@ -248,3 +269,17 @@ def read_csv(path: Path) -> Iterator[RawRecord]:
 
 
 READERS = {"txt": read_txt, "jsonl": read_jsonl, "parquet": read_parquet, "csv": read_csv}
+
+
+# -- a built dataset --------------------------------------------------------------------------
+
+def dataset_table(folder: Path, name: str, columns: list[str] | None = None) -> pa.Table:
+    """The table `name` (quotes, articles, ...) of a dataset folder written by `quotes build`."""
+    path = folder / f"{name}.parquet"
+    if not path.is_file():
+        raise DatasetError(f"{folder}: not a dataset folder (no {path.name}); give a folder written by `quotes build`")
+    try:
+        return pq.read_table(path, columns=columns)
+    except UNREADABLE as error:
+        raise DatasetError(f"{path}: not a table of a quotes dataset ({_reason(error)}); "
+                           "build the dataset again with `quotes build`") from error

@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,9 +26,10 @@ import pyarrow.parquet as pq
 import regex
 
 from quotes.dataset.build import build
-from quotes.dataset.read import open_parquet
+from quotes.dataset.read import dataset_table, open_parquet
 from quotes.dataset.splits import SPLIT_NAMES
-from quotes.dataset.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA
+from quotes.dataset.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA, output_folder
+from quotes.errors import ReleaseError
 
 VERSION = regex.compile(r"^v(\d+)\.(\d+)\.(\d+)$")
 BUMPS = ("patch", "minor", "major")
@@ -38,10 +40,6 @@ STAGING_PREFIX = ".staging-"
 DATASET_NAME = "quotes-vi"
 LICENSE = {"name": "other", "title": "Annotations CC-BY-4.0; article texts remain the property of their publishers",
            "path": "https://creativecommons.org/licenses/by/4.0/"}
-
-
-class ReleaseError(Exception):
-    """A release that must not be made; nothing was written."""
 
 
 @dataclass(frozen=True, order=True)
@@ -83,8 +81,11 @@ class Outcome:
 
 
 def make_release(sources: list[str], data: Path, bump: str | None = None, version: str | None = None,
-                 split_by: str = "article", gold: list[Path] | None = None, workers: int | None = None) -> Outcome:
-    """Build the sources and release them; see the module docstring for the rules."""
+                 split_by: str = "article", evaluate: Callable[[Path], str] | None = None,
+                 workers: int | None = None) -> Outcome:
+    """Build the sources and release them; see the module docstring for the rules. `evaluate`
+    scores a built release folder for its card (the CLI passes `quotes eval` against the gold);
+    without it the card says no gold was given."""
     versions = released(data)
     previous = versions[-1] if versions else None
     if bump:
@@ -100,7 +101,7 @@ def make_release(sources: list[str], data: Path, bump: str | None = None, versio
     try:
         report = build(sources, staging, workers=workers, split_by=split_by, split_files=True,
                        extra_metadata={"quotes.dataset_version": str(target)}, work=data / ".work")
-        describe_release(staging, target, sources, data, base, gold, split_by)
+        describe_release(staging, target, sources, data, base, evaluate, split_by)
         if bump:
             needed = required_bump(data / "releases" / str(previous), staging)
             if needed is None:
@@ -128,17 +129,17 @@ def make_release(sources: list[str], data: Path, bump: str | None = None, versio
 def _clean_stale_staging(data: Path) -> None:
     """A build killed mid-way leaves a hidden staging folder; the next build removes it."""
     folder = data / "releases"
-    folder.mkdir(parents=True, exist_ok=True)
+    output_folder(folder)
     for stale in folder.glob(f"{STAGING_PREFIX}*"):
         shutil.rmtree(stale, ignore_errors=True)
 
 
 def describe_release(out: Path, version: Version, sources: list[str], data: Path,
-                     previous: Version | None, gold: list[Path] | None, split_by: str) -> None:
+                     previous: Version | None, evaluate: Callable[[Path], str] | None, split_by: str) -> None:
     """Add CHANGES.md, the dataset card, datapackage.json and SHA256SUMS to a built release."""
     changes = changes_markdown(data / "releases" / str(previous) if previous else None, out, previous, version)
     (out / "CHANGES.md").write_text(changes, encoding="utf-8")
-    evaluation = _evaluation(gold, out)
+    evaluation = evaluate(out) if evaluate else "No gold annotations were given for this release."
     (out / "README.md").write_text(dataset_card(out, version, sources, evaluation, split_by), encoding="utf-8")
     package = datapackage(out, version, sources)
     (out / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -221,7 +222,7 @@ def quote_changes(old: list[dict], new: list[dict]) -> tuple[list[dict], list[di
 def _quotes_of(release: Path | None) -> list[dict]:
     if release is None:
         return []
-    return pq.read_table(release / "quotes.parquet").to_pylist()
+    return dataset_table(release, "quotes").to_pylist()
 
 
 def changes_markdown(previous: Path | None, current: Path, old_version: Version | None, version: Version) -> str:
@@ -332,15 +333,6 @@ def _size_category(n: int) -> str:
         if n < limit:
             return label
     return "1M<n<10M"
-
-
-def _evaluation(gold: list[Path] | None, folder: Path) -> str:
-    if not gold:
-        return "No gold annotations were given for this release."
-    from quotes.tools.evaluate import evaluate, format_table
-
-    names = ", ".join(f"`{p.name}`" for p in gold)
-    return f"Against the hand-annotated gold {names} (`quotes eval`):\n\n" + format_table(evaluate(gold, folder))
 
 
 def _column_counts(path: Path, column: str) -> dict[str, int]:

@@ -11,6 +11,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from quotes.errors import OutputError
 from quotes.records import Article, Quote, Rejection
 
 
@@ -225,6 +226,18 @@ class TableWriter:
 
 def _tmp(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp")
+
+
+def output_folder(path: Path, new: bool = False) -> None:
+    """Make the folder `path` and its parents for a command's output (`new`: it must not exist
+    yet); a file in the way, or a folder that cannot be made, is an OutputError that names it."""
+    try:
+        path.mkdir(parents=True, exist_ok=not new)
+    except OSError as error:
+        in_the_way = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+        if in_the_way:
+            raise OutputError(f"{in_the_way}: is a file, not a folder; give a folder for the output") from error
+        raise OutputError(f"{path}: cannot make this folder ({error.strerror}); give another output folder") from error
 
 
 def csv_schema(schema: pa.Schema) -> pa.Schema:

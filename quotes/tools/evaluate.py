@@ -7,14 +7,15 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
+from quotes.dataset.read import dataset_table
+from quotes.errors import GoldError
 from quotes.extract.lexicon import load
 from quotes.extract.normalise import fold_key
 from quotes.records import short_hash
 
 STRICT_OVERLAP = 0.8
 TYPES = ("direct", "indirect", "mixed")
+GOLD_FIELDS = ("article_id", "start", "end", "type")
 
 
 @dataclass
@@ -36,21 +37,44 @@ class Span:
 def load_gold(paths: list[Path], texts: dict[str, str] | None = None) -> list[Span]:
     spans = []
     for path in paths:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        for number, line in enumerate(_gold_lines(path), 1):
             if not line.strip():
                 continue
-            row = json.loads(line)
+            row = _gold_row(path, number, line)
             if texts is not None and "span_sha1" in row and row["article_id"] in texts:
                 span = texts[row["article_id"]][row["start"]:row["end"]]
                 if short_hash(span, 12) != row["span_sha1"]:
-                    raise ValueError(f"{path}:{number}: the article text changed; gold offsets no longer fit")
+                    raise GoldError(f"{path}:{number}: the article text changed; gold offsets no longer fit "
+                                    "(annotate this quote again on the dataset's text)")
             spans.append(Span(str(row["article_id"]), row["start"], row["end"], row["type"], row.get("speaker")))
     return spans
 
 
+def _gold_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise GoldError(f"{path}: cannot read this gold file ({error.strerror})") from error
+    except UnicodeDecodeError as error:
+        raise GoldError(f"{path}: not UTF-8 text; gold is JSONL, one quote a line") from error
+
+
+def _gold_row(path: Path, number: int, line: str) -> dict:
+    """One gold quote; another file given as gold (the articles' JSONL, a CSV) stops at its first line."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise GoldError(f"{path}:{number}: not JSON ({error.msg}); gold is JSONL, one quote a line") from error
+    if not (isinstance(row, dict) and all(k in row for k in GOLD_FIELDS)
+            and isinstance(row["start"], int) and isinstance(row["end"], int)):
+        raise GoldError(f"{path}:{number}: not a gold quote: a line needs {', '.join(GOLD_FIELDS)}, with integer "
+                        "offsets (see data/gold/GUIDELINES.md, or make gold with `quotes import-labelstudio`)")
+    return row
+
+
 def load_predictions(dataset: Path, article_ids: set[str]) -> tuple[list[Span], dict[str, str]]:
-    quotes = pq.read_table(dataset / "quotes.parquet", columns=["article_id", "start", "end", "quote_type", "speaker"])
-    articles = pq.read_table(dataset / "articles.parquet", columns=["article_id", "text"])
+    quotes = dataset_table(dataset, "quotes", ["article_id", "start", "end", "quote_type", "speaker"])
+    articles = dataset_table(dataset, "articles", ["article_id", "text"])
     texts = {a: t for a, t in zip(articles["article_id"].to_pylist(), articles["text"].to_pylist()) if a in article_ids}
     spans = [Span(r["article_id"], r["start"], r["end"], r["quote_type"], r["speaker"])
              for r in quotes.to_pylist() if r["article_id"] in article_ids]
@@ -117,13 +141,19 @@ def score(gold: list[Span], predicted: list[Span]) -> dict:
     }
 
 
-def evaluate(gold_paths: list[Path], dataset: Path) -> dict[str, dict]:
+def gold_and_predictions(gold_paths: list[Path], dataset: Path) -> tuple[list[Span], list[Span], dict[str, str]]:
+    """The gold spans, the dataset's spans in the gold's articles, and those articles' texts."""
     ids = {g.article_id for g in load_gold(gold_paths)}
     predicted, texts = load_predictions(dataset, ids)
     missing = ids - set(texts)
     if missing:
-        raise ValueError(f"{len(missing)} gold articles are not in {dataset}: {sorted(missing)[:5]}")
-    gold = load_gold(gold_paths, texts)
+        raise GoldError(f"{', '.join(map(str, gold_paths))}: {len(missing)} gold articles are not in {dataset}: "
+                        f"{sorted(missing)[:5]}; score gold against a dataset built from its articles")
+    return load_gold(gold_paths, texts), predicted, texts
+
+
+def evaluate(gold_paths: list[Path], dataset: Path) -> dict[str, dict]:
+    gold, predicted, _ = gold_and_predictions(gold_paths, dataset)
     table = {"all": score(gold, predicted)}
     for quote_type in TYPES:
         table[quote_type] = score([g for g in gold if g.quote_type == quote_type],
@@ -133,9 +163,7 @@ def evaluate(gold_paths: list[Path], dataset: Path) -> dict[str, dict]:
 
 def errors(gold_paths: list[Path], dataset: Path) -> list[str]:
     """Each missed, spurious and wrong-speaker quote, for reading what the extractor gets wrong."""
-    ids = {g.article_id for g in load_gold(gold_paths)}
-    predicted, texts = load_predictions(dataset, ids)
-    gold = load_gold(gold_paths, texts)
+    gold, predicted, texts = gold_and_predictions(gold_paths, dataset)
     matched = match(gold, predicted)
     lines = []
     for g, p in matched:
@@ -159,3 +187,9 @@ def format_table(table: dict[str, dict]) -> str:
                  f"{s['e2e_lenient']:.3f}", f"{s['e2e_strict']:.3f}"]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def release_evaluation(gold: list[Path], folder: Path) -> str:
+    """The evaluation section of a release's dataset card: `quotes eval` of the built release."""
+    names = ", ".join(f"`{p.name}`" for p in gold)
+    return f"Against the hand-annotated gold {names} (`quotes eval`):\n\n" + format_table(evaluate(gold, folder))

@@ -18,9 +18,11 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import regex
 
+from quotes.dataset.read import dataset_table
+from quotes.dataset.write import output_folder
+from quotes.errors import InputError
 from quotes.extract.segment import segment
 from quotes.extract.speakers import scan_person_mentions
 from quotes.records import short_hash
@@ -48,9 +50,9 @@ CONTEXT_SENTENCES = 2  # sentences before the quote's own sentence that may hold
 
 
 def load(dataset: Path) -> tuple[list[dict], dict[str, list[dict]]]:
-    articles = [a for a in pq.read_table(dataset / "articles.parquet").to_pylist() if a["status"] == "ok"]
+    articles = [a for a in dataset_table(dataset, "articles").to_pylist() if a["status"] == "ok"]
     quotes: dict[str, list[dict]] = defaultdict(list)
-    for q in pq.read_table(dataset / "quotes.parquet").to_pylist():
+    for q in dataset_table(dataset, "quotes").to_pylist():
         quotes[q["article_id"]].append(q)
     return articles, quotes
 
@@ -93,7 +95,7 @@ def labelstudio_task(article: dict, quotes: list[dict]) -> dict:
 
 def export_labelstudio(dataset: Path, out: Path) -> list[Path]:
     articles, quotes = load(dataset)
-    out.mkdir(parents=True, exist_ok=True)
+    output_folder(out)
     tasks = [labelstudio_task(a, quotes.get(a["article_id"], [])) for a in articles]
     (out / "labelstudio-tasks.json").write_text(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", "utf-8")
     (out / "labelstudio-config.xml").write_text(LABEL_CONFIG, "utf-8")
@@ -104,7 +106,7 @@ def import_labelstudio(export: Path) -> list[dict]:
     """Label Studio's JSON export (or our tasks file) to gold rows for `quotes eval`: the latest
     annotation of each task, or its prediction when nobody annotated it."""
     rows = []
-    for task in json.loads(export.read_text("utf-8")):
+    for task in _labelstudio_tasks(export):
         data = task["data"]
         annotations = [a for a in task.get("annotations", []) if not a.get("was_cancelled")]
         chosen = annotations[-1] if annotations else (task.get("predictions") or [{"result": []}])[-1]
@@ -126,9 +128,26 @@ def import_labelstudio(export: Path) -> list[dict]:
     return sorted(rows, key=lambda r: (r["article_id"], r["start"], r["end"]))
 
 
+def _labelstudio_tasks(export: Path) -> list[dict]:
+    try:
+        tasks = json.loads(export.read_text("utf-8"))
+    except OSError as error:
+        raise InputError(f"{export}: cannot read this Label Studio export ({error.strerror})") from error
+    except ValueError as error:  # not UTF-8, or not JSON
+        raise InputError(f"{export}: not a Label Studio JSON export ({error}); export the project as JSON") from error
+    if not isinstance(tasks, list) or not all(map(_is_task, tasks)):
+        raise InputError(f"{export}: not a Label Studio JSON export of tasks from `quotes export --format labelstudio` "
+                         "(a list of tasks whose data has article_id and text)")
+    return tasks
+
+
+def _is_task(task) -> bool:
+    return isinstance(task, dict) and isinstance(task.get("data"), dict) and {"article_id", "text"} <= task["data"].keys()
+
+
 def export_brat(dataset: Path, out: Path) -> list[Path]:
     articles, quotes = load(dataset)
-    out.mkdir(parents=True, exist_ok=True)
+    output_folder(out)
     written = [out / "annotation.conf"]
     (out / "annotation.conf").write_text(
         "[entities]\nQuote\nSpeaker\nCue\n[relations]\nSaidBy\tArg1:Quote, Arg2:Speaker\nCueOf\tArg1:Cue, Arg2:Quote\n"
@@ -224,7 +243,7 @@ def bio_sentences(article: dict, quotes: list[dict]) -> list[dict]:
 
 def export_training(dataset: Path, out: Path, fmt: str) -> list[Path]:
     articles, quotes = load(dataset)
-    out.mkdir(parents=True, exist_ok=True)
+    output_folder(out)
     make = span_pairs if fmt == "spans" else bio_sentences
     files = {}
     for article in articles:

@@ -14,8 +14,8 @@ import html
 from collections import Counter, defaultdict
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
+from quotes.dataset.read import dataset_table
+from quotes.dataset.write import output_folder
 from quotes.records import short_hash
 
 STYLE = """
@@ -106,13 +106,13 @@ def highlighted(text: str, quotes: list[dict]) -> str:
 
 
 def write_report(dataset: Path, out: Path, limit: int | None = None) -> Path:
-    quotes = pq.read_table(dataset / "quotes.parquet").to_pylist()
-    articles = pq.read_table(dataset / "articles.parquet", columns=["article_id", "title", "text", "status"]).to_pylist()
+    quotes = dataset_table(dataset, "quotes").to_pylist()
+    articles = dataset_table(dataset, "articles", ["article_id", "title", "text", "status"]).to_pylist()
     articles = [a for a in articles if a["status"] == "ok"][:limit]
     by_article: dict[str, list[dict]] = defaultdict(list)
     for q in quotes:
         by_article[q["article_id"]].append(q)
-    (out / "articles").mkdir(parents=True, exist_ok=True)
+    output_folder(out / "articles")
     for article in articles:
         _write_article(out, article, by_article.get(article["article_id"], []))
     shown = {a["article_id"] for a in articles}
