@@ -223,8 +223,9 @@ def test_output_does_not_depend_on_the_hash_seed(tmp_path):
 def test_shard_tables_take_every_column_from_the_records():
     """Records become Arrow columns by name; a column the records do not give would be missing,
     and one the schema does not name silently dropped: both lists must match the schemas."""
+    from quotes.dataset.schema import ARTICLES_SCHEMA, QUOTES_SCHEMA
     from quotes.dataset.shards import SHARD_TABLES
-    from quotes.dataset.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, article_columns, quote_columns
+    from quotes.dataset.write import article_columns, quote_columns
 
     assert list(quote_columns([])) == [n for n in QUOTES_SCHEMA.names if n not in ("occurrences", "split")]
     assert list(article_columns([])) == [n for n in ARTICLES_SCHEMA.names if n != "split"]

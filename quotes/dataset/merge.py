@@ -28,6 +28,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from quotes.dataset.schema import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA
 from quotes.dataset.shards import (
     SHARD_TABLES,
     SORT_KEYS,
@@ -42,7 +43,7 @@ from quotes.dataset.shards import (
     write_sorted,
 )
 from quotes.dataset.splits import split_of
-from quotes.dataset.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA, TableWriter, table_of
+from quotes.dataset.write import TableWriter, table_of
 from quotes.extract.normalise import fold_key
 from quotes.extract.speakers import speaker_id
 

@@ -1,4 +1,4 @@
-"""Stage 0: read. Every input becomes a stream of raw records, then (in the worker) an Article.
+"""Read: every input becomes a stream of raw records, then (in the worker) an Article.
 
 Formats: a directory of .txt files (first non-empty line is the headline, the whole file is
 the article text, so headline quotes have offsets too), a single .txt, .jsonl, .jsonl.gz or

@@ -27,8 +27,9 @@ import regex
 
 from quotes.dataset.build import build
 from quotes.dataset.read import dataset_table, open_parquet
+from quotes.dataset.schema import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA
 from quotes.dataset.splits import SPLIT_NAMES
-from quotes.dataset.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA, output_folder
+from quotes.dataset.write import output_folder
 from quotes.errors import ReleaseError
 
 VERSION = regex.compile(r"^v(\d+)\.(\d+)\.(\d+)$")

@@ -21,7 +21,8 @@ from pathlib import Path
 import pyarrow as pa
 
 from quotes.dataset.read import RawRecord, to_article
-from quotes.dataset.write import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, article_columns, quote_columns, rejection_columns
+from quotes.dataset.schema import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA
+from quotes.dataset.write import article_columns, quote_columns, rejection_columns
 from quotes.extract.normalise import fold_key
 from quotes.extract.pipeline import extract_article
 from quotes.records import Article, Quote, Rejection, short_hash

@@ -1,4 +1,5 @@
-"""Stage 1: normalise article text.
+"""Normalise article text: the reader (quotes.dataset.read) runs it once per article, in the
+worker, before extraction.
 
 Every offset in the dataset indexes the text this module returns, so it runs
 first and exactly once per article. Each fix is a small pure function registered

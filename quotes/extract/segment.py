@@ -1,4 +1,5 @@
-"""Stage 2: segment an article into paragraphs, quote-mark spans and sentences.
+"""The first step of extraction: segment an article into paragraphs, quote-mark spans and
+sentences (then the speaker index, the rules, and the speakers resolved: see pipeline.py).
 
 Quote marks are paired before sentences are split, because a quotation may hold several
 sentences and its full stops must not end the sentence that attributes it.
