@@ -51,6 +51,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_agree(args: argparse.Namespace) -> int:
+    from quotes.tools.evaluate import agreement, format_table
+
+    first, second = [Path(p) for p in args.first], [Path(p) for p in args.second]
+    print(format_table(agreement(first, second)))
+    return 0
+
+
 def cmd_release(args: argparse.Namespace) -> int:
     from quotes.dataset.release import make_release
     from quotes.tools.evaluate import release_evaluation
@@ -89,6 +97,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         written = export.export_training(dataset, out, args.format)
     print(f"wrote {len(written)} files to {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_mine(args: argparse.Namespace) -> int:
+    from quotes.tools.mine import mine, report, texts
+
+    print(report(mine(texts(args.sources, args.limit), args.kind or ["cues", "roles", "theo"], args.contexts), args.top))
     return 0
 
 
@@ -190,8 +205,22 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--out", required=True, help="the gold JSONL file to write")
     i.set_defaults(func=cmd_import_labelstudio)
 
+    m = sub.add_parser("mine", help="rank candidates for the lexicons (cues, role words, theo heads) in a corpus")
+    m.add_argument("sources", nargs="+", help="articles in any input format (as for build)")
+    m.add_argument("--kind", action="append", choices=["cues", "roles", "theo"],
+                   help="what to mine (repeat for several; default: all three)")
+    m.add_argument("--top", type=int, default=40, help="candidates shown per kind (default: 40)")
+    m.add_argument("--contexts", type=int, default=3, help="contexts shown per candidate (default: 3)")
+    m.add_argument("--limit", type=int, default=None, help="read at most this many articles")
+    m.set_defaults(func=cmd_mine)
+
     u = sub.add_parser("rules", help="print every rule (with its base confidence) and rejection reason, as Markdown tables")
     u.set_defaults(func=cmd_rules)
+
+    g = sub.add_parser("agree", help="agreement of two annotators on the articles both annotated (gold against gold)")
+    g.add_argument("first", nargs="+", help="the first annotator's gold JSONL file(s)")
+    g.add_argument("--second", nargs="+", required=True, help="the second annotator's gold JSONL file(s)")
+    g.set_defaults(func=cmd_agree)
 
     v = sub.add_parser("eval", help="score a dataset against gold annotations")
     v.add_argument("gold", nargs="+", help="gold JSONL file(s)")

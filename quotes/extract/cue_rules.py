@@ -144,8 +144,8 @@ def _after_cue(ctx: ArticleContext, cue: CueMatch) -> tuple[int, bool]:
     text = ctx.text
     pos = cue.end
     direct = COMPLEMENTISER.match(text, pos)
-    if HAS_COMPLEMENTISER.search(direct.group(0)):
-        return direct.end(), True
+    if HAS_COMPLEMENTISER.search(direct.group(0)) or cue.cue.cue.split()[-1] in ("rằng", "là"):
+        return direct.end(), True  # a complementiser after the cue, or in it (tin rằng)
     complementiser = "là" if cue.cue.takes == "complement" else "rằng"
     for pattern in (ADDRESSEE, OBJECT_BEFORE[complementiser]):
         if pattern is not ADDRESSEE and not _complementiser_near(ctx, pos, complementiser):

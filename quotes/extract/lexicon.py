@@ -169,6 +169,7 @@ class Lexicons:
     organisation_regex: LowerCasePattern
     groups: dict[str, str]
     modifiers: dict[str, regex.Pattern]  # kind -> one whole-word pattern of its phrases
+    function_words: frozenset[str]  # words that join or place a phrase: never part of a role
     surnames: frozenset[str]
     not_names: frozenset[str]  # capitalised words that are never a one-word name
     boilerplate_lines: regex.Pattern  # a whole line of page furniture
@@ -215,7 +216,8 @@ def load() -> Lexicons:
         organisations=organisations,
         organisation_regex=phrase_matcher(organisations),
         groups={fold_key(r["word"]): r["kind"] for r in read_tsv("groups.tsv")},
-        modifiers={kind: alternation(phrases) for kind, phrases in modifiers.items()},
+        modifiers={kind: alternation(phrases) for kind, phrases in modifiers.items() if kind != "function_word"},
+        function_words=frozenset(fold_key(w) for w in modifiers.get("function_word", [])),
         surnames=_folded("surnames.tsv", "surname"),
         not_names=_folded("not_names.tsv", "word"),
         boilerplate_lines=regex.compile(r"\s*(?:" + "|".join(f"(?:{p})" for p in lines) + r")\s*", regex.IGNORECASE),

@@ -14,7 +14,15 @@ from functools import cache, lru_cache
 import regex
 
 from quotes.extract.lexicon import WORD_END, WORD_START, load, modifier_regex
-from quotes.extract.limits import MAX_DESCRIPTION_WORDS, MAX_MENTION_CHARS, MAX_NAME_RUN_TOKENS, MAX_NAME_TOKENS, MAX_TITLE_TOKENS
+from quotes.extract.limits import (
+    MAX_DESCRIPTION_WORDS,
+    MAX_LOWER_CASE_RUN,
+    MAX_MENTION_CHARS,
+    MAX_NAME_RUN_TOKENS,
+    MAX_NAME_TOKENS,
+    MAX_ROLE_WORDS,
+    MAX_TITLE_TOKENS,
+)
 from quotes.extract.normalise import fold_key
 from quotes.records import Mention
 
@@ -45,6 +53,9 @@ TIME_EXPRESSION = regex.compile(
 )
 GENERIC_MEDIA = regex.compile(r"^(?:báo|tờ|hãng tin|hãng thông tấn|thông tấn xã|đài|trang|kênh|tạp chí)\s+(?=\p{Lu})", regex.IGNORECASE)
 PARENTHESIS = regex.compile(r"\s*\([^()]{0,120}\)")
+# "ThS.", "TS.", "PGS.TS.", "BS.": titles written short with a full stop, before a name.
+ABBREVIATED_TITLE = regex.compile(r"(?:\p{Lu}\p{Ll}?\p{Lu}{0,3}\.){1,3}(?=\s*\p{Lu})")
+SECOND_TITLE = regex.compile(r"\s*kiêm\s+", regex.IGNORECASE)
 
 
 @cache
@@ -108,7 +119,7 @@ def _parse(phrase: str, offset: int) -> Mention | None:
     statement = STATEMENT_OF.match(phrase)
     if statement:  # "một tuyên bố của Tổng thống Pháp cho biết": the speaker is the author
         return _parse(phrase[statement.end():], offset + statement.end())
-    for parser in (_pronoun, _kin, _description, _organisation, _group_or_unnamed, _person):
+    for parser in (_pronoun, _kin, _description, _organisation, _acronym, _group_or_unnamed, _person):
         mention = parser(phrase, offset)
         if mention:
             return mention
@@ -118,6 +129,8 @@ def _parse(phrase: str, offset: int) -> Mention | None:
         if mention and mention.kind == "name":
             mention.title = " ".join(p for p in (mention.title, phrase[of.start():].strip()) if p)
             return mention
+        if mention and mention.kind == "title":  # "Người phát ngôn của ông Pence": a role
+            return _mention(phrase, offset, "title", title=phrase, gender=mention.gender)
     return None
 
 
@@ -178,6 +191,18 @@ def _description(phrase: str, offset: int) -> Mention | None:
     return _mention(phrase, offset, "description", gender=gender, title=" ".join(words[:-1]))
 
 
+ACRONYM = regex.compile(r"\p{Lu}{2,8}")
+ENGLISH_NAME_OF_A_BODY = regex.compile(r"The(?:\s+\p{Lu}[\p{L}\p{M}&'.-]*){1,5}")
+
+
+def _acronym(phrase: str, offset: int) -> Mention | None:
+    """`NHNN`, `VKS`, `HĐXX`: a lone upper-case acronym before a cue names a body, not a person;
+    so does an English name with an article (`The Washington Post`)."""
+    if not ACRONYM.fullmatch(phrase) and not ENGLISH_NAME_OF_A_BODY.fullmatch(phrase):
+        return None
+    return _mention(phrase, offset, "organization", name=phrase, plural=True)
+
+
 def _organisation(phrase: str, offset: int) -> Mention | None:
     lex = load()
     bare = PARENTHESIS.sub("", phrase).strip()  # Tổ chức Y tế Thế giới (WHO)
@@ -193,10 +218,11 @@ def _organisation(phrase: str, offset: int) -> Mention | None:
     kind = lex.organisations[fold_key(match.group(0))]
     rest = phrase[match.end():]
     if kind == "head":
-        # An organisation name: the head, then its qualifiers (Bộ Ngoại giao Nga, Sở Y tế TP.HCM).
-        if len(TOKEN.findall(phrase)) > MAX_TITLE_TOKENS or not rest.strip():
+        # An organisation name: the head, then its qualifiers (Bộ Ngoại giao Nga, Sở Y tế TP.HCM);
+        # or a body named generically (công an, cơ quan điều tra, lực lượng chức năng).
+        if len(TOKEN.findall(phrase)) > MAX_TITLE_TOKENS or PUNCTUATION.search(rest):
             return None
-        if PUNCTUATION.search(rest) or not _looks_like_name(rest.split()):
+        if rest.strip() and not _looks_like_name(rest.split()) and not _plain_words(rest.split()):
             return None
     elif rest.strip():
         # A whole name followed by more words (Nga và NATO) is a group of organisations.
@@ -233,9 +259,12 @@ def _capitalised_like_a_name(words: list[str]) -> bool:
         return False
     lower_run = 0
     for word in words:
-        lower_run = 0 if _capitalised_or_admin(word) else lower_run + 1
-        if lower_run > 2:
-            return False
+        if _capitalised_or_admin(word):
+            lower_run = 0
+            continue
+        lower_run += 1
+        if lower_run > MAX_LOWER_CASE_RUN or fold_key(word) in load().function_words:
+            return False  # "Daniel Weiss của hãng": a function word ends a name
     return True
 
 
@@ -294,11 +323,15 @@ def _person(phrase: str, offset: int) -> Mention | None:
     tokens = list(TOKEN.finditer(core))
     if not tokens or PUNCTUATION_OR_MARK.search(core):
         return None
-    if any(t.group(0).endswith(".") and len(t.group(0)) > 2 for t in tokens[:-1]):
+    abbreviation = ABBREVIATED_TITLE.match(core)
+    abbreviation_end = abbreviation.end() if abbreviation else 0
+    if any(t.group(0).endswith(".") and len(t.group(0)) > 2 and t.end() > abbreviation_end for t in tokens[:-1]):
         return None  # a full stop inside: the phrase runs across a sentence boundary
     gender = "any"
     title_end = 0
     title = lex.title_regex.match(core)
+    if abbreviation and (not title or title.end() < abbreviation_end):
+        title = abbreviation  # "ThS. Lê Thị Hoa", "PGS.TS. Trần Văn Bình": a title written short
     honorific = load().honorific_regex.match(core)
     if honorific and (not title or honorific.end() >= title.end()):
         gender = lex.honorifics[fold_key(honorific.group(0))][0]
@@ -316,9 +349,14 @@ def _person(phrase: str, offset: int) -> Mention | None:
     if honorific and title_text.lower().startswith(honorific.group(0).lower()):
         title_text = title_text[honorific.end():].strip()
     if not title_end:
-        # No title or honorific: only a bare capitalised name is a person.
-        if not name_tokens or name_tokens[0].start() != tokens[0].start():
+        # No title or honorific: a bare capitalised name, or a full name with its role before it.
+        if not name_tokens:
             return None
+        if name_tokens[0].start() != tokens[0].start():
+            role = core[:name_tokens[0].start()].strip()
+            if len(name_tokens) < 2 or not _reads_as_role(role):
+                return None
+            return _mention(phrase, offset, "name", name=name, title=" ".join(p for p in (role, appositive) if p))
         if len(name_tokens) == 1 and fold_key(name) in lex.not_names:
             return None
         return _mention(phrase, offset, "name", name=name, title=appositive)
@@ -327,6 +365,11 @@ def _person(phrase: str, offset: int) -> Mention | None:
     if not name_tokens and not title:
         return None
     qualifiers = core[title_end:name_tokens[0].start()] if name_tokens else core[title_end:]
+    second_title = SECOND_TITLE.match(qualifiers)
+    if second_title:  # "Chủ tịch kiêm Tổng giám đốc Bùi Thanh Tâm": two titles, one person
+        rest = qualifiers[second_title.end():]
+        other = lex.title_regex.match(rest)
+        qualifiers = rest[other.end():] if other else rest
     if qualifiers.split() and not _looks_like_qualifier(qualifiers.split()):
         return None
     if len(name_tokens) == 1 and qualifiers.strip() and qualifiers.strip()[0].islower():
@@ -334,6 +377,27 @@ def _person(phrase: str, offset: int) -> Mention | None:
     kind = "name" if name_tokens else "title"
     full_title = " ".join(part for part in (title_text, appositive) if part)
     return _mention(phrase, offset, kind, name=name, title=full_title, gender=gender)
+
+
+def _reads_as_role(role: str) -> bool:
+    """Whether the words before a full name read as its role, whatever the role is (`Tiểu
+    thương`, `nhà thơ`, `Tỷ phú`): a few plain words, lower case after the first."""
+    words = role.split()
+    return bool(words) and words[0].isalpha() and _plain_words(words[1:]) if len(words) > 1 else \
+        len(words) == 1 and words[0].isalpha()
+
+
+def _plain_words(words: list[str]) -> bool:
+    """A few lower-case words that describe (`điều tra`, `chức năng`, `thơ`): none of them a
+    function word, an adverb, a verb that starts a predicate, or a cue."""
+    if not 1 <= len(words) <= MAX_ROLE_WORDS or any(not w.isalpha() or not w.islower() for w in words):
+        return False
+    lex = load()
+    if any(fold_key(w) in lex.function_words for w in words):
+        return False
+    joined = " ".join(words)
+    return not (lex.cue_regex.search(joined) or modifier_regex("adverb").search(joined)
+                or modifier_regex("predicate_start").search(joined) or modifier_regex("connector").match(joined))
 
 
 def _trailing_name(core: str, tokens: list, title_end: int, after_honorific: bool = False) -> list:

@@ -14,7 +14,7 @@ import regex
 
 from quotes.extract.context import SEPARATOR, ArticleContext, Candidate
 from quotes.extract.lexicon import WORD_END, WORD_START, Cue, modifier_regex
-from quotes.extract.limits import MAX_PREFIX_WORDS
+from quotes.extract.limits import MAX_APPOSITION_WORDS, MAX_APPOSITIONS, MAX_PREFIX_WORDS
 from quotes.extract.mentions import TOKEN, mention_prefixes, parse_mention, strip_edges
 from quotes.extract.normalise import fold_key
 from quotes.extract.rules import Rule
@@ -118,6 +118,25 @@ def find_subject(ctx: ArticleContext, cue: CueMatch, region_start: int, previous
         cue.subject = parse_mention(piece[m.end():], a + m.end())
         if cue.subject:
             cue.subject_start, cue.subject_piece, cue.how = a + m.start(), len(pieces) - 1, "clause"
+            return
+    _named_before_apposition(ctx, cue, pieces)
+
+
+def _named_before_apposition(ctx: ArticleContext, cue: CueMatch, pieces: list[tuple[int, int]]) -> None:
+    """`Ông X, Chính ủy Bộ Tư lệnh Y cho biết` (no comma before the cue), `Ông X, Cục trưởng
+    Cục Y, Thanh tra Z cho biết`: the piece before the cue is an apposition (lower case, or a
+    title), and the speaker is the person named with a title or honorific just before it."""
+    a, b = pieces[-1]
+    last = ctx.text[a:b]
+    if not (last[:1].islower() or ctx.lex.title_regex.match(last)) or len(last.split()) > MAX_APPOSITION_WORDS:
+        return
+    for k in range(len(pieces) - 2, max(-1, len(pieces) - 1 - MAX_APPOSITIONS), -1):
+        start, end = pieces[k]
+        mention = parse_mention(ctx.text[start:end], start)
+        if mention and mention.kind == "name" and (mention.title or mention.gender != "any"):
+            cue.subject, cue.how = mention, "aside"
+            cue.subject_start, cue.subject_piece = ctx.attribution_start(start), k
+            return
 
 
 def _looks_like_common_word(ctx: ArticleContext, mention: Mention) -> bool:

@@ -41,6 +41,8 @@ def load_gold(paths: list[Path], texts: dict[str, str] | None = None) -> list[Sp
             if not line.strip():
                 continue
             row = _gold_row(path, number, line)
+            if _is_article_row(row):
+                continue
             if texts is not None and "span_sha1" in row and row["article_id"] in texts:
                 span = texts[row["article_id"]][row["start"]:row["end"]]
                 if short_hash(span, 12) != row["span_sha1"]:
@@ -59,12 +61,25 @@ def _gold_lines(path: Path) -> list[str]:
         raise GoldError(f"{path}: not UTF-8 text; gold is JSONL, one quote a line") from error
 
 
+def gold_articles(paths: list[Path]) -> set[str]:
+    """Every article the gold covers: those with quotes, and those annotated as having none
+    (a line `{"article_id": ..., "annotated": true}`), whose extracted quotes are all extra."""
+    return {str(_gold_row(path, number, line)["article_id"])
+            for path in paths for number, line in enumerate(_gold_lines(path), 1) if line.strip()}
+
+
+def _is_article_row(row: dict) -> bool:
+    return row.get("annotated") is True and "start" not in row
+
+
 def _gold_row(path: Path, number: int, line: str) -> dict:
     """One gold quote; another file given as gold (the articles' JSONL, a CSV) stops at its first line."""
     try:
         row = json.loads(line)
     except json.JSONDecodeError as error:
         raise GoldError(f"{path}:{number}: not JSON ({error.msg}); gold is JSONL, one quote a line") from error
+    if isinstance(row, dict) and "article_id" in row and _is_article_row(row):
+        return row
     if not (isinstance(row, dict) and all(k in row for k in GOLD_FIELDS)
             and isinstance(row["start"], int) and isinstance(row["end"], int)):
         raise GoldError(f"{path}:{number}: not a gold quote: a line needs {', '.join(GOLD_FIELDS)}, with integer "
@@ -143,7 +158,7 @@ def score(gold: list[Span], predicted: list[Span]) -> dict:
 
 def gold_and_predictions(gold_paths: list[Path], dataset: Path) -> tuple[list[Span], list[Span], dict[str, str]]:
     """The gold spans, the dataset's spans in the gold's articles, and those articles' texts."""
-    ids = {g.article_id for g in load_gold(gold_paths)}
+    ids = gold_articles(gold_paths)
     predicted, texts = load_predictions(dataset, ids)
     missing = ids - set(texts)
     if missing:
@@ -193,3 +208,15 @@ def release_evaluation(gold: list[Path], folder: Path) -> str:
     """The evaluation section of a release's dataset card: `quotes eval` of the built release."""
     names = ", ".join(f"`{p.name}`" for p in gold)
     return f"Against the hand-annotated gold {names} (`quotes eval`):\n\n" + format_table(evaluate(gold, folder))
+
+
+def agreement(first: list[Path], second: list[Path]) -> dict[str, dict]:
+    """Two annotators' gold on the articles both annotated, scored as `evaluate` scores a
+    dataset (the second as if it were the prediction): the ceiling for any extractor."""
+    shared = gold_articles(first) & gold_articles(second)
+    a = [s for s in load_gold(first) if s.article_id in shared]
+    b = [s for s in load_gold(second) if s.article_id in shared]
+    table = {"all": score(a, b)}
+    for quote_type in TYPES:
+        table[quote_type] = score([s for s in a if s.quote_type == quote_type], [s for s in b if s.quote_type == quote_type])
+    return table

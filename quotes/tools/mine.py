@@ -1,0 +1,129 @@
+"""`quotes mine CORPUS`: candidates for the lexicons, ranked by how often they stand where
+lexicon entries stand, with a few contexts each, for a person to review.
+
+- cues: the one to three words right before `rằng`, before `: "` (a colon opening a quotation),
+  and at the end of `"...", S WORDS.` (after a quotation and its speaker), not in cues.tsv;
+- roles: the lower-case words right before a Vietnamese full name (a family name from
+  surnames.tsv and one to three capitalised syllables), not titles or honorifics;
+- theo: the words after `theo` up to the comma (`Theo X, ...`), not a source trap, a title or
+  an honorific: which heads are sources and which are not.
+
+Nothing is added by itself: a reviewer copies the candidates that are right into the TSV files.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+import regex
+
+from quotes.dataset.read import read_raw, to_article
+from quotes.extract.lexicon import load
+from quotes.extract.normalise import fold_key
+
+KINDS = ("cues", "roles", "theo")
+WORD = r"(?<![\p{L}\p{M}])[\p{Ll}\p{M}]+"  # a whole lower-case word
+BEFORE_RANG = regex.compile(rf"((?:{WORD}\s+){{0,2}}{WORD})\s+rằng\b")
+BEFORE_COLON_QUOTE = regex.compile(rf"((?:{WORD}\s+){{0,2}}{WORD})\s*:\s*[“\"«]")
+AFTER_QUOTE = regex.compile(rf"[”\"»]\s*[,–-]\s*[^.!?\n“”\"]{{1,60}}?\s((?:{WORD}\s+){{0,1}}{WORD})\s*[.!]")
+# A role: up to three words, the first capitalised at a sentence start, before a full name.
+BEFORE_NAME = regex.compile(rf"((?:(?<![\p{{L}}\p{{M}}])\p{{Lu}}[\p{{Ll}}\p{{M}}]*\s+)?(?:{WORD}\s+){{0,2}}{WORD})"
+                            rf"\s+(\p{{Lu}}[\p{{L}}\p{{M}}]*(?:\s+\p{{Lu}}[\p{{L}}\p{{M}}]*){{1,3}})")
+# Words that join or place a phrase, never a role or a cue on their own.
+FUNCTION_WORDS = frozenset("và của với cho là ở tại từ đến về trong ngoài như bởi do vì nhưng mà thì còn các những một".split())
+AFTER_THEO = regex.compile(r"(?:^|[.!?]\s+|\n)(?:cũng\s+)?theo\s+([^,.;:\n“”\"]{1,40}?),", regex.IGNORECASE)
+CONTEXT_CHARS = 50
+
+
+@dataclass
+class Candidates:
+    """Counts of one kind of candidate and the first few contexts of each."""
+
+    counts: Counter = field(default_factory=Counter)
+    contexts: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, phrase: str, text: str, start: int, end: int, keep: int) -> None:
+        self.counts[phrase] += 1
+        if len(self.contexts[phrase]) < keep:
+            before, after = text[max(0, start - CONTEXT_CHARS):start], text[end:end + CONTEXT_CHARS]
+            self.contexts[phrase].append(" ".join(f"{before}[{text[start:end]}]{after}".split()))
+
+
+def _known_cue(phrase: str) -> bool:
+    """Whether the phrase ends in a cue already (`ông nói` holds `nói`; before `rằng`, `ông
+    cho` holds `cho rằng`)."""
+    cues = load().cues
+    for candidate in (phrase, phrase + " rằng"):
+        words = fold_key(candidate).split()
+        if any(" ".join(words[i:]) in cues for i in range(len(words))):
+            return True
+    return False
+
+
+def _is_title_or_honorific(phrase: str) -> bool:
+    """Whether the phrase holds a title or ends in an honorific (`tịch nước` is part of one)."""
+    lex = load()
+    words = fold_key(phrase).split()
+    return bool(lex.title_regex.search(phrase)) or words[-1] in lex.honorifics or \
+        any(fold_key(phrase) in title for title in lex.titles)
+
+
+def cue_candidates(text: str, found: Candidates, keep: int) -> None:
+    lowered = text.lower()
+    for pattern in (BEFORE_RANG, BEFORE_COLON_QUOTE, AFTER_QUOTE):
+        for m in pattern.finditer(lowered):
+            phrase = m.group(1)
+            if not _known_cue(phrase):
+                found.add(phrase, text, m.start(1), m.end(1), keep)
+
+
+def role_candidates(text: str, found: Candidates, keep: int) -> None:
+    surnames = load().surnames
+    for m in BEFORE_NAME.finditer(text):
+        if fold_key(m.group(2).split()[0]) not in surnames:
+            continue
+        phrase = m.group(1).lower()
+        if phrase.split()[-1] in FUNCTION_WORDS or _is_title_or_honorific(phrase) or _known_cue(phrase):
+            continue
+        found.add(phrase, text, m.start(1), m.end(2), keep)
+
+
+def theo_candidates(text: str, found: Candidates, keep: int) -> None:
+    lex = load()
+    for m in AFTER_THEO.finditer(text):
+        phrase = " ".join(m.group(1).split()[:2]).lower()
+        key = fold_key(phrase)
+        if any(" ".join(key.split()[:n]) in lex.source_traps for n in (1, 2)) or _is_title_or_honorific(phrase.split()[0]):
+            continue
+        found.add(phrase, text, m.start(1), m.end(1), keep)
+
+
+MINERS = {"cues": cue_candidates, "roles": role_candidates, "theo": theo_candidates}
+
+
+def texts(sources: Sequence[str | Path], limit: int | None) -> Iterator[str]:
+    articles = (to_article(record) for record in read_raw(sources))
+    yield from islice((a.text for a in articles if a.status == "ok"), limit)
+
+
+def mine(articles: Iterable[str], kinds: Sequence[str], keep: int = 3) -> dict[str, Candidates]:
+    found = {kind: Candidates() for kind in kinds}
+    for text in articles:
+        for kind in kinds:
+            MINERS[kind](text, found[kind], keep)
+    return found
+
+
+def report(found: dict[str, Candidates], top: int) -> str:
+    lines = []
+    for kind, candidates in found.items():
+        lines.append(f"## {kind}: {len(candidates.counts)} candidates, the {top} most frequent\n")
+        for phrase, count in candidates.counts.most_common(top):
+            lines.append(f"{count:6d}  {phrase}")
+            lines += [f"        {context}" for context in candidates.contexts[phrase]]
+        lines.append("")
+    return "\n".join(lines)
