@@ -9,13 +9,14 @@ the next cue's subject.
 from __future__ import annotations
 
 from bisect import bisect_left
+from itertools import islice
 
 import regex
 
 from quotes.extract.context import END_PUNCT, ArticleContext
 from quotes.extract.lexicon import WORD_END, WORD_START
-from quotes.extract.limits import MAX_ASIDE_HEAD_WORDS, THEO_LOOKBACK_CHARS
-from quotes.extract.mentions import parse_mention
+from quotes.extract.limits import MAX_ASIDE_HEAD_WORDS, MAX_BARE_CLAUSE_WORDS, THEO_LOOKBACK_CHARS
+from quotes.extract.mentions import TOKEN, parse_mention
 from quotes.extract.normalise import fold_key
 from quotes.extract.rules import (
     CUE,
@@ -109,7 +110,8 @@ def _build_from_cue(ctx: ArticleContext, sentence: Sentence, cue: CueMatch, limi
         if _quote_in_next_paragraph(ctx, cue, sentence):
             return
     if remainder and not TAIL_ONLY.match(remainder):
-        if cue.cue.takes == "complement" and not complementiser and text[pos:pos + 1] not in "“\"«‘'":
+        if cue.cue.takes == "complement" and not complementiser and text[pos:pos + 1] not in "“\"«‘'" \
+                and not _bare_clause_follows(ctx, pos, content_end):
             ctx.reject(cue.start, content_end, CUE_NEEDS_COMPLEMENTISER, CUE)
             return
         start, rule = pos, CUE_BEFORE
@@ -157,6 +159,15 @@ def _after_cue(ctx: ArticleContext, cue: CueMatch) -> tuple[int, bool]:
         return direct.end(), False
     m = COMPLEMENTISER.match(text, pos)
     return m.end(), bool(HAS_COMPLEMENTISER.search(m.group(0)))
+
+
+def _bare_clause_follows(ctx: ArticleContext, pos: int, end: int) -> bool:
+    """`Bị cáo khai đã mua ...`, `Thủ tướng yêu cầu các bộ phải ...`: without rằng, a clause
+    shows itself by a tense, aspect or modal word among its first words; a noun object
+    (`thừa nhận toàn bộ hành vi`) has none."""
+    words = [m.group(0) for m in islice(TOKEN.finditer(ctx.text, pos, end), MAX_BARE_CLAUSE_WORDS)]
+    markers = ctx.lex.clause_markers
+    return any(fold_key(w) in markers or fold_key(" ".join(pair)) in markers for w, *pair in zip(words, words[1:] + [""]))
 
 
 def _complementiser_near(ctx: ArticleContext, pos: int, complementiser: str) -> bool:

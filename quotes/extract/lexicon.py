@@ -139,6 +139,9 @@ def lower_case_pattern(source: str) -> LowerCasePattern:
     return LowerCasePattern(regex.compile(source), regex.compile(source, regex.IGNORECASE))
 
 
+MODIFIER_PATTERNS = ("connector", "adverb", "adjunct", "predicate_start", "complementiser")  # matched as patterns
+
+
 def modifier_regex(kind: str) -> regex.Pattern:
     """The phrases of one kind in modifiers.tsv (connector, adverb, adjunct, predicate_start)."""
     return load().modifiers[kind]
@@ -170,6 +173,7 @@ class Lexicons:
     groups: dict[str, str]
     modifiers: dict[str, regex.Pattern]  # kind -> one whole-word pattern of its phrases
     function_words: frozenset[str]  # words that join or place a phrase: never part of a role
+    clause_markers: frozenset[str]  # tense, aspect and modal words: a clause follows
     surnames: frozenset[str]
     not_names: frozenset[str]  # capitalised words that are never a one-word name
     boilerplate_lines: regex.Pattern  # a whole line of page furniture
@@ -216,8 +220,9 @@ def load() -> Lexicons:
         organisations=organisations,
         organisation_regex=phrase_matcher(organisations),
         groups={fold_key(r["word"]): r["kind"] for r in read_tsv("groups.tsv")},
-        modifiers={kind: alternation(phrases) for kind, phrases in modifiers.items() if kind != "function_word"},
+        modifiers={kind: alternation(phrases) for kind, phrases in modifiers.items() if kind in MODIFIER_PATTERNS},
         function_words=frozenset(fold_key(w) for w in modifiers.get("function_word", [])),
+        clause_markers=frozenset(fold_key(w) for w in modifiers.get("clause_marker", [])),
         surnames=_folded("surnames.tsv", "surname"),
         not_names=_folded("not_names.tsv", "word"),
         boilerplate_lines=regex.compile(r"\s*(?:" + "|".join(f"(?:{p})" for p in lines) + r")\s*", regex.IGNORECASE),

@@ -265,7 +265,7 @@ def _capitalised_like_a_name(words: list[str]) -> bool:
         lower_run += 1
         if lower_run > MAX_LOWER_CASE_RUN or fold_key(word) in load().function_words:
             return False  # "Daniel Weiss của hãng": a function word ends a name
-    return True
+    return lower_run <= 2  # a long lower-case run goes on to a capitalised word, not to the end
 
 
 def _looks_like_name(words: list[str]) -> bool:

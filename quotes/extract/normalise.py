@@ -131,6 +131,10 @@ OLD_TO_NEW_TONE = {
 _OLD_STYLE = re.compile("|".join(OLD_TO_NEW_TONE))
 
 
+# Letters only Vietnamese writes (a word with one is Vietnamese, not a foreign name).
+VIETNAMESE_LETTERS = regex.compile(r"[đĐơƠưƯăĂâÂêÊôÔ]|[\u0300\u0301\u0303\u0309\u0323]|[à-ỹ]")
+
+
 @lru_cache(maxsize=1 << 16)
 def fold_key(text: str) -> str:
     """A comparison key: NFC, lower case, tone placement unified, spaces collapsed."""

@@ -27,7 +27,7 @@ from quotes.extract.rules import (
     SCARE_QUOTE_OR_NAME,
 )
 from quotes.extract.segment import QuoteSpan, Sentence, pair_quote_marks
-from quotes.extract.subjects import CueMatch, emit_with_cue, set_off_subject
+from quotes.extract.subjects import CueMatch, emit_with_cue, looks_like_common_word, set_off_subject
 from quotes.records import Mention
 
 BEFORE_COLON = regex.compile(r"([^,;:.“”\"«»]{1,120}):\s*$")
@@ -63,6 +63,8 @@ def _colon_speaker(ctx: ArticleContext, sentence: Sentence, span: QuoteSpan) -> 
         return True
     parses = []
     for prefix_end, mention in mention_prefixes(ctx.text, phrase_start, phrase_end, MAX_PREFIX_WORDS):
+        if looks_like_common_word(ctx, mention):
+            continue  # "Rất nhiều người bức xúc:": an ordinary word opening the sentence
         gap = ctx.text[prefix_end:phrase_end]
         if len(gap.split()) <= MAX_COLON_GAP_WORDS or DASH.match(gap) and len(gap.split()) <= MAX_DASH_APPOSITION_WORDS:
             parses.append((prefix_end, mention))

@@ -20,7 +20,7 @@ import regex
 from quotes.extract.lexicon import load
 from quotes.extract.limits import ENTITY_SEARCH_LIMIT, MAX_MENTION_CHARS, MAX_NAME_RUN_ENDS
 from quotes.extract.mentions import PARENTHESIS, parse_mention
-from quotes.extract.normalise import fold_key
+from quotes.extract.normalise import VIETNAMESE_LETTERS, fold_key
 from quotes.extract.segment import inside_any
 from quotes.records import Mention, short_hash
 
@@ -152,6 +152,9 @@ class SpeakerIndex:
         found = self._nearest(mention.start, lambda e: e.kind == "person" and fold_key(e.canonical) == token)
         if found:
             return found, "explicit"
+        full = full_name_in_text(self.text, name)
+        if full:  # "Cheong" where the article once writes "Ying Cheong" with no title before it
+            return self._new(Entity("person", names=[full], title_text=mention.title)), "surname"
         return self._new(Entity("person", names=[name], title_text=mention.title)), "explicit"
 
     def _by_phrase(self, mention: Mention) -> Entity:
@@ -220,9 +223,10 @@ class SpeakerIndex:
         head_key = head.group(0) if head else wanted
         qualifiers = wanted[len(head_key):].split()
 
-        def fits(entity: Entity) -> bool:
+        def fits(entity: Entity) -> bool:  # "Thủ tướng" is not "Phó thủ tướng"
             return entity.kind == "person" and any(
-                head_key in t and all(q in t.split() for q in qualifiers) for t in entity.titles)
+                (t == head_key or t.startswith(head_key + " ")) and all(q in t.split() for q in qualifiers)
+                for t in entity.titles)
 
         entity = self._nearest(mention.start, fits)
         if entity:
@@ -256,6 +260,19 @@ class SpeakerIndex:
             return Resolution(None, "person", "unresolved")
         self._mentioned(entity, mention.start)
         return Resolution(entity.canonical, "person", "description")
+
+
+def full_name_in_text(text: str, short: str) -> str | None:
+    """The first full name in the text that ends with the short one (`Ying Cheong` for
+    `Cheong`): capitalised words before it, foreign (no Vietnamese letters) or led by a
+    Vietnamese family name, so that `Theo Cheong` or `Hôm nay Cheong` are not names."""
+    pattern = regex.compile(r"(?<![\p{L}\p{M}])((?:\p{Lu}[\p{L}\p{M}'’-]*\s+){1,3})" + regex.escape(short) + r"(?![\p{L}\p{M}])")
+    surnames = load().surnames
+    for m in islice(pattern.finditer(text), ENTITY_SEARCH_LIMIT):
+        words = m.group(1).split()
+        if fold_key(words[0]) in surnames or not any(VIETNAMESE_LETTERS.search(w) for w in words):
+            return f"{m.group(1)}{short}".strip()
+    return None
 
 
 def _ends_with(name_key: list[str], word: str) -> bool:

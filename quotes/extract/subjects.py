@@ -16,7 +16,7 @@ from quotes.extract.context import SEPARATOR, ArticleContext, Candidate
 from quotes.extract.lexicon import WORD_END, WORD_START, Cue, modifier_regex
 from quotes.extract.limits import MAX_APPOSITION_WORDS, MAX_APPOSITIONS, MAX_PREFIX_WORDS
 from quotes.extract.mentions import TOKEN, mention_prefixes, parse_mention, strip_edges
-from quotes.extract.normalise import fold_key
+from quotes.extract.normalise import VIETNAMESE_LETTERS, fold_key
 from quotes.extract.rules import Rule
 from quotes.extract.segment import Sentence
 from quotes.records import Mention
@@ -26,7 +26,6 @@ CONJUNCTION = regex.compile(WORD_START + r"(?:nhưng|và|song|rồi|còn|đồng
 CLAUSE_CONJUNCTION = regex.compile(WORD_START + r"(?:nhưng|và|song|rồi|còn)" + WORD_END + r"\s+", regex.IGNORECASE)
 PASSIVE = regex.compile(WORD_START + r"được" + WORD_END + r"\s+", regex.IGNORECASE)
 DASH_ONLY = regex.compile(r"\s*[-–]\s*")
-VIETNAMESE_LETTERS = regex.compile(r"[đĐơƠưƯăĂâÂêÊôÔ]|[\u0300\u0301\u0303\u0309\u0323]|[à-ỹ]")
 
 
 @dataclass(slots=True)
@@ -91,7 +90,7 @@ def find_subject(ctx: ArticleContext, cue: CueMatch, region_start: int, previous
         if cue.subject:
             break
         cue.subject = parse_mention(phrase, offset)
-        if cue.subject and _looks_like_common_word(ctx, cue.subject):
+        if cue.subject and looks_like_common_word(ctx, cue.subject):
             cue.subject = None
     after_dash = len(pieces) >= 2 and DASH_ONLY.fullmatch(text, pieces[-2][1], a) is not None
     if cue.subject:
@@ -139,7 +138,7 @@ def _named_before_apposition(ctx: ArticleContext, cue: CueMatch, pieces: list[tu
             return
 
 
-def _looks_like_common_word(ctx: ArticleContext, mention: Mention) -> bool:
+def looks_like_common_word(ctx: ArticleContext, mention: Mention) -> bool:
     """`Đáng chú ý, ...` / `Quân đội ...`: a lone capitalised Vietnamese word opening a
     sentence is an ordinary word, unless the article names someone by it."""
     if mention.kind != "name" or mention.title or mention.gender != "any" or " " in mention.name:
@@ -159,14 +158,14 @@ def _subject_in_piece(ctx: ArticleContext, cue: CueMatch, piece: str, offset: in
         for w in words[1:]:
             if w.group(0)[0].isupper():
                 mention = parse_mention(piece[w.start():], offset + w.start())
-                if mention and mention.kind in ("name", "title", "organization"):
+                if mention and mention.kind in ("name", "title", "organization") and not looks_like_common_word(ctx, mention):
                     cue.subject, cue.subject_start, cue.subject_piece = mention, ctx.attribution_start(offset), index
                     return True
     for k in (len(words) - 1, len(words) - 2):
         if k < 1 or any(w.group(0)[0].isupper() for w in words[k:]):
             continue
         mention = parse_mention(piece[: words[k - 1].end()], offset)
-        if mention and mention.kind in ("name", "pronoun", "description"):
+        if mention and mention.kind in ("name", "pronoun", "description") and not looks_like_common_word(ctx, mention):
             cue.subject, cue.subject_start, cue.subject_piece = mention, ctx.attribution_start(offset), index
             return True
     return False
