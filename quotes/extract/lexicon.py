@@ -139,7 +139,7 @@ def lower_case_pattern(source: str) -> LowerCasePattern:
     return LowerCasePattern(regex.compile(source), regex.compile(source, regex.IGNORECASE))
 
 
-MODIFIER_PATTERNS = ("connector", "adverb", "adjunct", "predicate_start", "complementiser")  # matched as patterns
+MODIFIER_PATTERNS = ("connector", "adverb", "adjunct", "predicate_start", "complementiser", "clause_opener")  # matched as patterns
 
 
 def modifier_regex(kind: str) -> regex.Pattern:

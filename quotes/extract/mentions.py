@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cache, lru_cache
+from itertools import takewhile
 
 import regex
 
@@ -292,7 +293,8 @@ def _group_or_unnamed(phrase: str, offset: int) -> Mention | None:
         if kind not in ("group", "unnamed"):
             continue
         noun = words[size:]
-        if noun and modifier_regex("predicate_start").search(" ".join(noun)):
+        described = list(takewhile(lambda w: not CAPITALISED.match(w), noun))  # not the name (Cục Hàng không)
+        if described and modifier_regex("predicate_start").search(" ".join(described)):
             return None  # "các cơ quan liên quan đang triển ...": a verb phrase, not a group
         if size == 2 or head == "giới" and noun:  # một người (dân ...), giới phân tích: people
             pass

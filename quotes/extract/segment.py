@@ -191,7 +191,7 @@ LINE = regex.compile(r"[^\n]+")
 LAST_WORD = regex.compile(r"(?r)[\p{L}.]+$")  # searched backwards: the run ending at the search's end
 NON_SPACE = regex.compile(r"\S+")
 ABBREVIATIONS = frozenset(
-    "tp tp.hcm ts ths pgs gs bs bsck th ths mr mrs ms dr st sgk tt q p h x ct cty ubnd vn no ltd co inc jr sr".split()
+    "tp tp.hcm ts ths pgs gs bs bsck th ths mr mrs ms dr st sgk tt q p h x ct cty ubnd no ltd co inc jr sr".split()
 )
 BOUNDARY = regex.compile(r"([.!?…]+)([\"”’»']*)(\s+)(?=[\p{Lu}\p{N}“\"«‘'(\[-])")
 

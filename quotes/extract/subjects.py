@@ -23,7 +23,6 @@ from quotes.records import Mention
 
 CONJUNCTION = regex.compile(WORD_START + r"(?:nhưng|và|song|rồi|còn|đồng thời)" + WORD_END
                             + r"(?:\s+(?:cũng|đã|còn|vẫn|lại|sau đó))*\s*$", regex.IGNORECASE)
-CLAUSE_CONJUNCTION = regex.compile(WORD_START + r"(?:nhưng|và|song|rồi|còn)" + WORD_END + r"\s+", regex.IGNORECASE)
 PASSIVE = regex.compile(WORD_START + r"được" + WORD_END + r"\s+", regex.IGNORECASE)
 DASH_ONLY = regex.compile(r"\s*[-–]\s*")
 
@@ -111,7 +110,7 @@ def find_subject(ctx: ArticleContext, cue: CueMatch, region_start: int, previous
             return
     if _subject_in_piece(ctx, cue, piece, a, len(pieces) - 1):
         return
-    inner = list(CLAUSE_CONJUNCTION.finditer(piece))
+    inner = list(modifier_regex("clause_opener").finditer(piece))
     if inner:  # "... là cởi mở và hữu ích nhưng ông cáo buộc": a new clause with its own subject
         m = inner[-1]
         cue.subject = parse_mention(piece[m.end():], a + m.end())
@@ -123,13 +122,12 @@ def find_subject(ctx: ArticleContext, cue: CueMatch, region_start: int, previous
 
 def _named_before_apposition(ctx: ArticleContext, cue: CueMatch, pieces: list[tuple[int, int]]) -> None:
     """`Ông X, Chính ủy Bộ Tư lệnh Y cho biết` (no comma before the cue), `Ông X, Cục trưởng
-    Cục Y, Thanh tra Z cho biết`: the piece before the cue is an apposition (lower case, or a
-    title), and the speaker is the person named with a title or honorific just before it."""
+    Cục Y, Thanh tra Z cho biết`: the piece before the cue, which is no speaker, is an
+    apposition, and the speaker is the person named with a title or honorific before it."""
     a, b = pieces[-1]
-    last = ctx.text[a:b]
-    if not (last[:1].islower() or ctx.lex.title_regex.match(last)) or len(last.split()) > MAX_APPOSITION_WORDS:
+    if len(ctx.text[a:b].split()) > MAX_APPOSITION_WORDS:
         return
-    for k in range(len(pieces) - 2, max(-1, len(pieces) - 1 - MAX_APPOSITIONS), -1):
+    for k in range(len(pieces) - 2, max(-1, len(pieces) - 2 - MAX_APPOSITIONS), -1):
         start, end = pieces[k]
         mention = parse_mention(ctx.text[start:end], start)
         if mention and mention.kind == "name" and (mention.title or mention.gender != "any"):
