@@ -10,6 +10,9 @@ from quotes.extract.rules import HEADLINE_COLON
 from quotes.extract.segment import Sentence
 
 HEADLINE_SPEAKER = regex.compile(r"([^:“”\"«»]{2,60}):\s+")
+# Words a speaker uses of themselves or their listeners: "Hương Giang: Tôi không ...".
+SPEECH_WORDS = regex.compile(r"(?<![\p{L}\p{M}])(?:tôi|chúng tôi|chúng ta|mình|em|anh|chị|các bạn|bạn)(?![\p{L}\p{M}])|[“”\"«»!?]",
+                             regex.IGNORECASE)
 
 
 def detect_headline_colon(ctx: ArticleContext, sentence: Sentence) -> None:
@@ -24,6 +27,11 @@ def detect_headline_colon(ctx: ArticleContext, sentence: Sentence) -> None:
         return
     start = sentence.start + m.end()
     end = ctx.trim_end(start, sentence.end)
+    # "Hà Nội: Sạt lở ...", "Arsenal – Hull: ...": a place or topic before a colon is no speaker.
+    # A person with a title or honorific is one; anyone else only when the words read as speech.
+    is_person_with_role = mention.kind == "name" and (mention.title or mention.gender != "any") or mention.kind == "title"
+    if not is_person_with_role and not SPEECH_WORDS.search(ctx.text, start, end):
+        return
     if not ctx.covered(start, end):
         candidate = ctx.emit(sentence, start, end, HEADLINE_COLON, mention)
         if candidate:

@@ -223,7 +223,7 @@ def _organisation(phrase: str, offset: int) -> Mention | None:
         # or a body named generically (công an, cơ quan điều tra, lực lượng chức năng).
         if len(TOKEN.findall(phrase)) > MAX_TITLE_TOKENS or PUNCTUATION.search(rest):
             return None
-        if rest.strip() and not _looks_like_name(rest.split()) and not _plain_words(rest.split()):
+        if rest.strip() and not _names_a_body(rest.split()):
             return None
     elif rest.strip():
         # A whole name followed by more words (Nga và NATO) is a group of organisations.
@@ -245,6 +245,14 @@ ADMIN_WORDS = frozenset(fold_key(w) for w in (
 PLACE_WORDS = frozenset(fold_key(w) for w in (
     "tỉnh thành phố tp huyện quận xã phường thị xã thị trấn thôn ấp bản làng phố đường sông núi đảo vùng miền "
     "khu bến cảng chợ sân").split()) | {"khu vực", "thành phố", "thị xã", "thị trấn"}
+
+
+def _names_a_body(words: list[str]) -> bool:
+    """What follows an organisation head: a name (Ngoại giao Nga, Y tế TP.HCM), plain words
+    (điều tra, chức năng), or plain words and then a name (khí tượng Nhật Bản)."""
+    plain = list(takewhile(lambda w: not _capitalised_or_admin(w), words))
+    named = words[len(plain):]
+    return (not plain or _plain_words(plain)) and (not named or _looks_like_name(named))
 
 
 def _capitalised_or_admin(word: str) -> bool:

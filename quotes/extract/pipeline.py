@@ -66,7 +66,7 @@ def _to_quote(article: Article, c: Candidate, index: SpeakerIndex, resolved: dic
     else:
         quote.attribution = "unresolved"
     if quote.speaker:
-        quote.speaker_id = speaker_id(quote.speaker, quote.speaker_type or "person")
+        quote.speaker_id = speaker_id(quote.speaker, quote.speaker_type or "person", article.article_id)
     if "shared_subject" in quote.flags and quote.attribution == "explicit":
         quote.attribution = "shared_subject"
     confidence = RULES_BY_NAME[c.rule].confidence - LINK_PENALTY.get(quote.attribution or "", 0.05)

@@ -18,7 +18,8 @@ from quotes.extract.segment import Sentence
 from quotes.extract.subjects import CueMatch, emit_with_cue, predicate_starts
 from quotes.records import Mention
 
-THEO_OPENING = regex.compile(r"(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,80}?)\s*,\s*", regex.IGNORECASE)
+# `Theo S, Q` and `Theo S thì Q`.
+THEO_OPENING = regex.compile(r"(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,80}?)(?:\s*,|\s+thì(?![\p{L}\p{M}]))\s*", regex.IGNORECASE)
 THEO_CLOSING = regex.compile(r",\s*(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,60}?)\s*[.!]?\s*$", regex.IGNORECASE)
 THEO_INSIDE = regex.compile(r",\s*(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,60}?)\s*,\s*", regex.IGNORECASE)
 DASH = regex.compile(r"\s+[-–]\s")
@@ -80,7 +81,8 @@ def _source_mention(ctx: ArticleContext, m: regex.Match) -> Mention | None:
     if lời:
         np, np_start = np[lời.end():], np_start + lời.end()
     mention = parse_mention(np, np_start)
-    if not mention or mention.kind == "pronoun":
+    if not mention or mention.kind == "pronoun" and not ctx.known_names:
+        # "Cũng theo ông, Q" points back to someone named before; with nobody named, to no one
         ctx.reject(m.start(), m.end(), THEO_WITHOUT_SPEAKER, SOURCE)
         return None
     return mention

@@ -74,10 +74,17 @@ def canonical_title(title: str) -> str:
     return key
 
 
+# Speakers named by a phrase, not a name (`nhiều người`, `một quan chức`), are different people
+# in each article: their id is the article's own.
+PER_ARTICLE_TYPES = ("group", "unnamed")
+
+
 @lru_cache(maxsize=1 << 16)
-def speaker_id(speaker: str, speaker_type: str) -> str:
-    """Stable across articles and builds: a hash of the type and the folded canonical name."""
-    return "spk_" + short_hash(f"{speaker_type}:{fold_key(speaker)}", 12)
+def speaker_id(speaker: str, speaker_type: str, article_id: str = "") -> str:
+    """Stable across articles and builds: a hash of the type and the folded canonical name
+    (and, for groups and unnamed sources, the article)."""
+    scope = f"{article_id}:" if speaker_type in PER_ARTICLE_TYPES else ""
+    return "spk_" + short_hash(f"{scope}{speaker_type}:{fold_key(speaker)}", 12)
 
 
 def _similar(a: str, b: str) -> bool:
