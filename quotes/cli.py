@@ -40,14 +40,28 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    from quotes.tools.calibrate import bands, format_bands
     from quotes.tools.evaluate import evaluate, format_table
 
     gold, dataset = [Path(p) for p in args.gold], Path(args.dataset)
     print(format_table(evaluate(gold, dataset)))
+    print("\nPrecision by confidence band:\n" + format_bands(bands(gold, dataset)))
     if args.errors:
         from quotes.tools.evaluate import errors
 
         print("\n".join(errors(gold, dataset)))
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from quotes.tools.calibrate import CALIBRATION_FILE, fit, right_quotes, write
+
+    rows = fit(right_quotes([Path(p) for p in args.gold], Path(args.dataset)))
+    print("| rule | attribution | confidence | quotes |\n|---|---|---|---|")
+    print("\n".join(f"| {r} | {a} | {c:.2f} | {n} |" for r, a, c, n in rows))
+    if args.write:
+        write(rows)
+        print(f"wrote {CALIBRATION_FILE} (rebuild for the new confidences)", file=sys.stderr)
     return 0
 
 
@@ -216,6 +230,12 @@ def parser() -> argparse.ArgumentParser:
 
     u = sub.add_parser("rules", help="print every rule (with its base confidence) and rejection reason, as Markdown tables")
     u.set_defaults(func=cmd_rules)
+
+    c = sub.add_parser("calibrate", help="fit each rule's confidence to its measured precision on gold")
+    c.add_argument("gold", nargs="+", help="development gold JSONL file(s)")
+    c.add_argument("dataset", help="a dataset folder built from the gold's articles")
+    c.add_argument("--write", action="store_true", help="write quotes/extract/lexicons/calibration.tsv")
+    c.set_defaults(func=cmd_calibrate)
 
     g = sub.add_parser("agree", help="agreement of two annotators on the articles both annotated (gold against gold)")
     g.add_argument("first", nargs="+", help="the first annotator's gold JSONL file(s)")

@@ -174,6 +174,7 @@ class Lexicons:
     modifiers: dict[str, regex.Pattern]  # kind -> one whole-word pattern of its phrases
     function_words: frozenset[str]  # words that join or place a phrase: never part of a role
     clause_markers: frozenset[str]  # tense, aspect and modal words: a clause follows
+    calibration: dict[tuple[str, str], float]  # (rule, attribution or *) -> measured confidence
     surnames: frozenset[str]
     not_names: frozenset[str]  # capitalised words that are never a one-word name
     boilerplate_lines: regex.Pattern  # a whole line of page furniture
@@ -223,6 +224,7 @@ def load() -> Lexicons:
         modifiers={kind: alternation(phrases) for kind, phrases in modifiers.items() if kind in MODIFIER_PATTERNS},
         function_words=frozenset(fold_key(w) for w in modifiers.get("function_word", [])),
         clause_markers=frozenset(fold_key(w) for w in modifiers.get("clause_marker", [])),
+        calibration={(r["rule"], r["attribution"]): float(r["confidence"]) for r in read_tsv("calibration.tsv")},
         surnames=_folded("surnames.tsv", "surname"),
         not_names=_folded("not_names.tsv", "word"),
         boilerplate_lines=regex.compile(r"\s*(?:" + "|".join(f"(?:{p})" for p in lines) + r")\s*", regex.IGNORECASE),

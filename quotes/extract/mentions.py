@@ -232,8 +232,9 @@ def _organisation(phrase: str, offset: int) -> Mention | None:
             return _mention(phrase, offset, "group", plural=True)
         return None
     name = phrase
-    if kind == "head" and GENERIC_MEDIA.match(phrase):  # báo Tuổi Trẻ -> Tuổi Trẻ
-        name = GENERIC_MEDIA.sub("", phrase)
+    media = GENERIC_MEDIA.match(phrase) if kind == "head" else None
+    if media and phrase[media.end():media.end() + 1].isupper():  # báo Tuổi Trẻ -> Tuổi Trẻ (báo chí stays)
+        name = phrase[media.end():]
     return _mention(phrase, offset, "organization", name=name, plural=True)
 
 
@@ -266,6 +267,9 @@ def _capitalised_like_a_name(words: list[str]) -> bool:
     joined = " ".join(words)
     if load().title_regex.search(joined) or modifier_regex("adverb").search(joined):
         return False
+    described = " ".join(w for w in words if not _capitalised_or_admin(w))
+    if described and modifier_regex("predicate_start").search(described):
+        return False  # "Cơ quan Khí tượng thủy văn Quốc gia có": a verb ends the name
     lower_run = 0
     for word in words:
         if _capitalised_or_admin(word):

@@ -8,13 +8,14 @@ build and any batch engine.
 from __future__ import annotations
 
 from quotes.extract.context import Candidate
+from quotes.extract.lexicon import load
 from quotes.extract.rules import RULES_BY_NAME
 from quotes.extract.runner import detect
 from quotes.extract.segment import segment
 from quotes.extract.speakers import SpeakerIndex, speaker_id
 from quotes.records import Article, Quote, Rejection, short_hash
 
-# Confidence is the rule's base confidence (rules.py) less what the speaker link costs.
+# Without calibration, confidence is the rule's base confidence (rules.py) less what the speaker link costs.
 LINK_PENALTY = {"explicit": 0.0, "surname": 0.02, "title": 0.05, "pronoun": 0.08, "description": 0.1,
                 "fuzzy": 0.15, "title_only": 0.1, "floating": 0.0, "unresolved": 0.3}
 
@@ -69,11 +70,21 @@ def _to_quote(article: Article, c: Candidate, index: SpeakerIndex, resolved: dic
         quote.speaker_id = speaker_id(quote.speaker, quote.speaker_type or "person", article.article_id)
     if "shared_subject" in quote.flags and quote.attribution == "explicit":
         quote.attribution = "shared_subject"
-    confidence = RULES_BY_NAME[c.rule].confidence - LINK_PENALTY.get(quote.attribution or "", 0.05)
-    if {"unclosed", "mismatched_marks"} & set(quote.flags):
-        confidence -= 0.05
-    quote.confidence = round(max(confidence, 0.05), 2)
+    quote.confidence = confidence(c.rule, quote.attribution or "", quote.flags)
     return quote
+
+
+def confidence(rule: str, attribution: str, flags: list[str]) -> float:
+    """How often such a quote is right: measured on gold (calibration.tsv, by rule and speaker
+    link, else by rule), else the rule's base confidence less what its speaker link costs."""
+    calibration = load().calibration
+    measured = calibration.get((rule, attribution), calibration.get((rule, "*")))
+    if measured is not None:
+        return measured
+    guess = RULES_BY_NAME[rule].confidence - LINK_PENALTY.get(attribution, 0.05)
+    if {"unclosed", "mismatched_marks"} & set(flags):
+        guess -= 0.05
+    return round(max(guess, 0.05), 2)
 
 
 def _link_parents(quotes: list[Quote]) -> None:
