@@ -92,6 +92,8 @@ def find_cues(ctx: ArticleContext, sentence: Sentence) -> list[CueMatch]:
             ctx.reject(trap.start(), trap.end(), reason, CUE_TRAP)
             continue
         if cues and not text[cues[-1].end:m.start()].strip():
+            if cues[-1].cue.cls == "manner":  # "nghẹn ngào kể rằng": the manner word, then the speech verb
+                cues[-1] = CueMatch(m.start(), m.end(), ctx.lex.cues[fold_key(m.group(0))])
             continue  # "tái khẳng định cam kết": a cue word right after a cue is its object
         if text[m.start()].isupper() and m.start() > start:
             continue  # "Trung tâm Dự báo Khí tượng": a capitalised cue word inside a name
@@ -167,7 +169,8 @@ def _bare_clause_follows(ctx: ArticleContext, pos: int, end: int) -> bool:
     (`thừa nhận toàn bộ hành vi`) has none."""
     words = [m.group(0) for m in islice(TOKEN.finditer(ctx.text, pos, end), MAX_BARE_CLAUSE_WORDS)]
     markers = ctx.lex.clause_markers
-    return any(fold_key(w) in markers or fold_key(" ".join(pair)) in markers for w, *pair in zip(words, words[1:] + [""]))
+    return any(fold_key(words[i]) in markers or fold_key(" ".join(words[i:i + 2])) in markers  # đã, có thể
+               for i in range(len(words)))
 
 
 def _complementiser_near(ctx: ArticleContext, pos: int, complementiser: str) -> bool:

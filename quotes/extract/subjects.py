@@ -125,8 +125,11 @@ def _named_before_apposition(ctx: ArticleContext, cue: CueMatch, pieces: list[tu
     Cục Y, Thanh tra Z cho biết`: the piece before the cue, which is no speaker, is an
     apposition, and the speaker is the person named with a title or honorific before it."""
     a, b = pieces[-1]
-    if len(ctx.text[a:b].split()) > MAX_APPOSITION_WORDS:
-        return
+    last = ctx.text[a:b].strip()
+    first_word = fold_key(last.split()[0]) if last else ""
+    if len(last.split()) > MAX_APPOSITION_WORDS or first_word in ctx.lex.clause_markers \
+            or modifier_regex("adverb").match(last) or predicate_starts().match(last):
+        return  # "Ông X, Chủ tịch xã, đã trực tiếp chỉ đạo ...": a predicate, not an apposition
     for k in range(len(pieces) - 2, max(-1, len(pieces) - 2 - MAX_APPOSITIONS), -1):
         start, end = pieces[k]
         mention = parse_mention(ctx.text[start:end], start)
