@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 from functools import partial
 from pathlib import Path
@@ -257,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     except QuotesError as error:  # anything else is a bug: its traceback is what a report needs
         print(f"quotes: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `quotes ... | head`: the reader has gone; stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 128 + signal.SIGPIPE
 
 
 if __name__ == "__main__":

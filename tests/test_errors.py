@@ -213,3 +213,12 @@ def test_a_label_studio_export_that_is_not_tasks(tmp_path, quotes_cli):
     result = quotes_cli("import-labelstudio", export, "--out", tmp_path / "gold.jsonl", check=False)
     assert_one_line_error(result, export)
     assert not (tmp_path / "gold.jsonl").exists()
+
+
+def test_a_command_piped_to_head_stops_quietly(tmp_path):
+    """`quotes rules | head -1`: the reader goes away; no traceback, the exit status of SIGPIPE."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(f"{sys.executable} -m quotes rules | head -1", shell=True, capture_output=True, text=True)
+    assert result.stdout.startswith("| rule |") and result.stderr == ""

@@ -73,9 +73,9 @@ def _is_title_or_honorific(phrase: str) -> bool:
 
 
 def cue_candidates(text: str, found: Candidates, keep: int) -> None:
-    lowered = text.lower()
+    """Lower-case words only: a capitalised word before a cue is part of the speaker's name."""
     for pattern in (BEFORE_RANG, BEFORE_COLON_QUOTE, AFTER_QUOTE):
-        for m in pattern.finditer(lowered):
+        for m in pattern.finditer(text):
             phrase = m.group(1)
             if not _known_cue(phrase):
                 found.add(phrase, text, m.start(1), m.end(1), keep)

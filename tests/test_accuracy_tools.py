@@ -1,0 +1,103 @@
+"""The tools of the accuracy work, through the public command: mining lexicon candidates,
+calibrating confidence, precision by confidence band, annotator agreement, gold that counts
+articles annotated with no quote, and speaker ids of groups that stay inside their article."""
+
+import json
+
+import pyarrow.parquet as pq
+import pytest
+
+from quotes.tools.calibrate import fit
+
+# An invented corpus: `lẩm bẩm` stands before rằng three times (not a cue in cues.tsv), `cho
+# biết` twice (a cue already), and `nghệ nhân` before a full name (not a title).
+CORPUS = [
+    {"id": "m1", "text": "Ông Phạm Văn Đức lẩm bẩm rằng trời sắp mưa. Bà Lan cho biết rằng chợ đóng cửa."},
+    {"id": "m2", "text": "Cô Trần Thị Mơ lẩm bẩm rằng xe hỏng rồi. Nghệ nhân Lê Văn Sáu làm gốm đã 40 năm."},
+    {"id": "m3", "text": "Anh Hồ Văn Tư lẩm bẩm rằng cá năm nay ít. Anh Tư cho biết rằng giá xăng tăng."},
+]
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in CORPUS), "utf-8")
+    return path
+
+
+def test_mine_ranks_new_cue_words_and_roles_by_count(quotes_cli, corpus):
+    out = quotes_cli("mine", corpus, "--top", "5").stdout
+    cues, roles = out.split("## roles")[0], out.split("## roles")[1].split("## theo")[0]
+
+    def candidates(section):  # "  count  phrase" lines, not the contexts under them
+        return {line.split(None, 1)[1]: int(line.split()[0]) for line in section.splitlines() if line[:6].strip().isdigit()}
+
+    assert candidates(cues) == {"lẩm bẩm": 3}  # cho biết is a cue already
+    assert "nghệ nhân" in candidates(roles)
+
+
+def test_calibration_shrinks_small_counts_towards_the_rule_and_the_whole():
+    outcomes = [("cue_before", "explicit", True)] * 8 + [("cue_before", "explicit", False)] * 2 \
+        + [("cue_before", "pronoun", False)] * 2 + [("source_before", "explicit", True)] * 1
+    rows = {(rule, attribution): (confidence, n) for rule, attribution, confidence, n in fit(outcomes)}
+    overall = rows[("*", "*")][0]
+    assert overall == pytest.approx(9 / 13)
+    assert rows[("cue_before", "explicit")][1] == 10
+    # two wrong pronoun links do not make the pair certainly wrong: it stays near its rule's share
+    assert 0.3 < rows[("cue_before", "pronoun")][0] < rows[("cue_before", "*")][0]
+    # one right quote of a rule does not make it certain either
+    assert overall < rows[("source_before", "*")][0] < 1
+
+
+@pytest.fixture(scope="module")
+def seeds_dataset(tmp_path_factory):
+    from contextlib import redirect_stderr
+    from io import StringIO
+
+    from quotes.cli import main
+
+    out = tmp_path_factory.mktemp("seeds")
+    with redirect_stderr(StringIO()):
+        assert main(["build", "seeds", "--out", str(out)]) == 0
+    return out
+
+
+def test_calibrate_prints_a_row_per_rule_and_link(quotes_cli, seeds_dataset):
+    out = quotes_cli("calibrate", "data/gold/seeds.jsonl", seeds_dataset).stdout
+    assert out.startswith("| rule | attribution | confidence | quotes |")
+    assert "| * | * |" in out and "| cue_before | * |" in out
+
+
+def test_eval_shows_precision_by_confidence_band(quotes_cli, seeds_dataset):
+    out = quotes_cli("eval", "data/gold/seeds.jsonl", seeds_dataset).stdout
+    bands = out.split("Precision by confidence band:")[1].strip().splitlines()
+    assert bands[0] == "| confidence | quotes | right (span and speaker) |"
+    assert sum(int(row.split("|")[2]) for row in bands[2:]) == 74  # every extracted seed quote, once
+
+
+def test_agreement_of_gold_with_itself_is_perfect(quotes_cli):
+    out = quotes_cli("agree", "data/gold/seeds.jsonl", "--second", "data/gold/seeds.jsonl").stdout
+    assert "| all | 80 | 80 | 1.000 | 1.000 | 1.000 |" in out
+
+
+def test_an_article_annotated_with_no_quote_counts_extracted_quotes_as_extra(quotes_cli, seeds_dataset, tmp_path):
+    """Gold lists the articles it annotated, with quotes or without: quotes extracted from an
+    article its annotator found none in lower precision."""
+    article = pq.read_table(seeds_dataset / "quotes.parquet").column("article_id")[0].as_py()
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"article_id": article, "annotated": True}) + "\n", "utf-8")
+    row = next(line for line in quotes_cli("eval", gold, seeds_dataset).stdout.splitlines() if line.startswith("| all "))
+    gold_count, predicted = (int(cell) for cell in row.split("|")[2:4])
+    assert gold_count == 0 and predicted > 0
+
+
+def test_groups_and_unnamed_sources_have_an_id_per_article(quotes_cli, tmp_path):
+    articles = [{"id": f"g{day}", "text": f"Nhiều người dân cho biết nước sông đã dâng cao từ ngày {day}. "
+                 "Ông Lý Văn Thành cho biết nước sông sẽ rút vào cuối tuần."} for day in (3, 4)]
+    source = tmp_path / "groups.jsonl"
+    source.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles), "utf-8")
+    quotes_cli("build", source, "--out", tmp_path / "out")
+    rows = pq.read_table(tmp_path / "out" / "quotes.parquet").to_pylist()
+    groups = {r["speaker_id"] for r in rows if r["speaker_type"] == "group"}
+    persons = {r["speaker_id"] for r in rows if r["speaker_type"] == "person"}
+    assert len(groups) == 2 and len(persons) == 1
