@@ -13,9 +13,9 @@ from itertools import islice
 
 import regex
 
-from quotes.extract.context import END_PUNCT, ArticleContext
-from quotes.extract.lexicon import WORD_END, WORD_START
-from quotes.extract.limits import MAX_ASIDE_HEAD_WORDS, MAX_BARE_CLAUSE_WORDS, THEO_LOOKBACK_CHARS
+from quotes.extract.context import END_PUNCT, ArticleContext, has_words
+from quotes.extract.lexicon import WORD_END, WORD_START, modifier_regex
+from quotes.extract.limits import MAX_ASIDE_HEAD_WORDS, MAX_BARE_CLAUSE_WORDS, SCARE_QUOTE_WORDS, THEO_LOOKBACK_CHARS
 from quotes.extract.mentions import TOKEN, parse_mention
 from quotes.extract.normalise import fold_key
 from quotes.extract.rules import (
@@ -28,6 +28,7 @@ from quotes.extract.rules import (
     CUE_TRAP,
     CUE_WITHOUT_CONTENT,
     INTERRUPTED,
+    NAMING,
     NO_SPEAKER_AFTER_CUE,
     NO_SPEAKER_BEFORE_CUE,
     QUOTED_BY,
@@ -116,6 +117,9 @@ def _build_from_cue(ctx: ArticleContext, sentence: Sentence, cue: CueMatch, limi
                 and not _bare_clause_follows(ctx, pos, content_end):
             ctx.reject(cue.start, content_end, CUE_NEEDS_COMPLEMENTISER, CUE)
             return
+        if cue.cue.cls == "naming" and not has_words(text, pos, content_end, SCARE_QUOTE_WORDS + 1):
+            ctx.reject(cue.start, content_end, NAMING, CUE)  # "gọi đội bóng là “Ngựa ô”": a name
+            return
         start, rule = pos, CUE_BEFORE
         if _is_interrupted(ctx, cue):
             start, rule = cue.pieces[0][0], INTERRUPTED
@@ -167,10 +171,12 @@ def _bare_clause_follows(ctx: ArticleContext, pos: int, end: int) -> bool:
     """`Bị cáo khai đã mua ...`, `Thủ tướng yêu cầu các bộ phải ...`: without rằng, a clause
     shows itself by a tense, aspect or modal word among its first words; a noun object
     (`thừa nhận toàn bộ hành vi`) has none."""
-    words = [m.group(0) for m in islice(TOKEN.finditer(ctx.text, pos, end), MAX_BARE_CLAUSE_WORDS)]
+    opener = modifier_regex("clause_opener").search(ctx.text, pos, end)  # "phủ nhận ý định X nhưng đã ...":
+    end = opener.start() if opener else end  # a marker after a conjunction belongs to the next clause
+    words = [m.group(0) for m in islice(TOKEN.finditer(ctx.text, pos, end), MAX_BARE_CLAUSE_WORDS + 1)]
     markers = ctx.lex.clause_markers
     return any(fold_key(words[i]) in markers or fold_key(" ".join(words[i:i + 2])) in markers  # đã, có thể
-               for i in range(len(words)))
+               for i in range(min(len(words), MAX_BARE_CLAUSE_WORDS)))
 
 
 def _complementiser_near(ctx: ArticleContext, pos: int, complementiser: str) -> bool:
@@ -244,7 +250,8 @@ def _build_backward(ctx: ArticleContext, sentence: Sentence, cue: CueMatch) -> N
         # Content that starts after another cue is that cue's object (bày tỏ sự thất vọng)
         ctx.reject(cue.start, cue.end, CUE_WITHOUT_CONTENT, CUE)
         return
-    if end <= start:
+    if end <= start or adjunct_starts().match(text, start) and len(text[start:end].split()) <= MAX_ASIDE_HEAD_WORDS:
+        # "Tại cơ quan điều tra, nhóm này khai ...": a short adjunct before the subject says nothing
         ctx.reject(cue.start, cue.end, CUE_WITHOUT_CONTENT, CUE)
         return
     emit_with_cue(ctx, sentence, start, end, CUE_AFTER, cue)

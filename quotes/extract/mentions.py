@@ -38,8 +38,8 @@ PUNCTUATION_OR_MARK = regex.compile(r"[,;:\"“”]")
 JOINED = regex.compile(r"\s+(?:và|cùng)\s+(.+)$")
 STATEMENT_OF = regex.compile(
     r"^(?:một |các |bản )?(?:tuyên bố|thông cáo(?: báo chí)?|báo cáo|thông báo|văn bản|công văn|bài viết|bài đăng"
-    r"|nhận định|đánh giá|dự báo|ý kiến|lời kể|chia sẻ|thông tin)"
-    r"(?: mới nhất| chính thức)? của\s+",
+    r"|nhận định|đánh giá|dự báo|ý kiến|lời kể|chia sẻ|thông tin|tin tức|kết luận|cáo trạng|phán quyết|quyết định|thư)"
+    r"(?: mới nhất| chính thức)? (?:của|trên|từ)\s+",
     regex.IGNORECASE,
 )
 
@@ -120,7 +120,7 @@ def _parse(phrase: str, offset: int) -> Mention | None:
     statement = STATEMENT_OF.match(phrase)
     if statement:  # "một tuyên bố của Tổng thống Pháp cho biết": the speaker is the author
         return _parse(phrase[statement.end():], offset + statement.end())
-    for parser in (_pronoun, _kin, _description, _organisation, _acronym, _group_or_unnamed, _person):
+    for parser in (_pronoun, _kin, _description, _organisation, _acronym, _group_or_unnamed, _person, _people_noun):
         mention = parser(phrase, offset)
         if mention:
             return mention
@@ -164,11 +164,20 @@ KIN_OWNER = regex.compile(r"^(.+?)\s+((?:của\s+)?(?:tôi|mình|em|anh|chị|ta
 
 
 def _kin(phrase: str, offset: int) -> Mention | None:
-    """`mẹ tôi`, `vợ anh ấy`: a relative the text does not name is an unnamed speaker."""
+    """`mẹ tôi`, `vợ anh ấy`, `chị của Việt`, `con ông Tâm`: a relative the text does not name
+    is an unnamed speaker."""
     m = KIN_OWNER.match(phrase)
-    if not m or load().groups.get(fold_key(m.group(1))) != "kin":
+    if m and load().groups.get(fold_key(m.group(1))) == "kin":
+        return _mention(phrase, offset, "unnamed", title=m.group(1))
+    words = phrase.split()
+    if len(words) < 2 or load().groups.get(fold_key(words[0])) != "kin":
         return None
-    return _mention(phrase, offset, "unnamed", title=m.group(1))
+    owner = phrase[len(words[0]):].strip()
+    owner = owner[4:] if fold_key(owner).startswith("của ") else owner
+    mention = _person(owner, 0)
+    if not mention or mention.kind != "name":
+        return None
+    return _mention(phrase, offset, "unnamed", title=words[0])
 
 
 def _description(phrase: str, offset: int) -> Mention | None:
@@ -267,9 +276,12 @@ def _capitalised_like_a_name(words: list[str]) -> bool:
     joined = " ".join(words)
     if load().title_regex.search(joined) or modifier_regex("adverb").search(joined):
         return False
-    described = " ".join(w for w in words if not _capitalised_or_admin(w))
+    # A lower-case syllable right after a capitalised one ends its compound (Hàng không, Y tế);
+    # a verb among the others ends the name ("Cơ quan Khí tượng thủy văn Quốc gia có").
+    described = " ".join(w for i, w in enumerate(words)
+                         if not _capitalised_or_admin(w) and not (i and CAPITALISED.match(words[i - 1])))
     if described and modifier_regex("predicate_start").search(described):
-        return False  # "Cơ quan Khí tượng thủy văn Quốc gia có": a verb ends the name
+        return False
     lower_run = 0
     for word in words:
         if _capitalised_or_admin(word):
@@ -316,6 +328,29 @@ def _group_or_unnamed(phrase: str, offset: int) -> Mention | None:
             return None
         return _mention(phrase, offset, kind, plural=kind == "group", title=" ".join(noun))
     return None
+
+
+PEOPLE_HEADS = ("người dân", "người nhà", "người thân", "đại diện", "lãnh đạo", "nhân chứng", "cư dân", "phụ huynh",
+                "nữ sinh", "nam sinh", "học sinh", "sinh viên", "bệnh nhân", "nhân viên", "người")
+
+
+def _people_noun(phrase: str, offset: int) -> Mention | None:
+    """`Người dân xã X`, `Đại diện một ngân hàng thương mại`, `Lãnh đạo Cục Y`: people named by
+    what they are, with no determiner, are unnamed sources (the phrase is the speaker)."""
+    words = phrase.split()
+    key = fold_key(phrase)
+    head = next((h for h in PEOPLE_HEADS if key == h or key.startswith(h + " ")), None)
+    if head is None or len(words) > MAX_TITLE_TOKENS or PUNCTUATION.search(phrase):
+        return None
+    rest = words[len(head.split()):]
+    described = list(takewhile(lambda w: not CAPITALISED.match(w), rest))
+    plain = [w for w in described if fold_key(w) not in ("một", "các", "những")]  # đại diện một ngân hàng
+    if len(plain) > MAX_DESCRIPTION_WORDS or plain and not _plain_words(plain, len(plain)):
+        return None
+    named = rest[len(described):]
+    if named and not _looks_like_name(named):
+        return None
+    return _mention(phrase, offset, "unnamed", title=phrase)
 
 
 def _is_person_noun(words: list[str]) -> bool:
@@ -401,10 +436,10 @@ def _reads_as_role(role: str) -> bool:
         len(words) == 1 and words[0].isalpha()
 
 
-def _plain_words(words: list[str]) -> bool:
+def _plain_words(words: list[str], most: int = MAX_ROLE_WORDS) -> bool:
     """A few lower-case words that describe (`điều tra`, `chức năng`, `thơ`): none of them a
     function word, an adverb, a verb that starts a predicate, or a cue."""
-    if not 1 <= len(words) <= MAX_ROLE_WORDS or any(not w.isalpha() or not w.islower() for w in words):
+    if not 1 <= len(words) <= most or any(not w.isalpha() or not w.islower() for w in words):
         return False
     lex = load()
     if any(fold_key(w) in lex.function_words for w in words):

@@ -295,7 +295,10 @@ def _ends_like(name_key: list[str], word: str) -> bool:
 
 
 def _same_full_name(tokens: list[str], other: list[str]) -> bool:
-    return tokens == other or (len(other) >= 2 and tokens[-1] == other[-1] and tokens[0] == other[0])
+    """The same person: the same words, the same first and last (a middle name left out), or
+    the last words of the full name (`Phương Nga` for `Trương Hồ Phương Nga`)."""
+    return tokens == other or (len(other) >= 2 and tokens[-1] == other[-1] and tokens[0] == other[0]) \
+        or (len(other) > len(tokens) and other[-len(tokens):] == tokens)
 
 
 def _compatible(entity_gender: str, mention_gender: str) -> bool:

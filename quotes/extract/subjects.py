@@ -88,7 +88,7 @@ def find_subject(ctx: ArticleContext, cue: CueMatch, region_start: int, previous
     for phrase, offset in attempts:
         if cue.subject:
             break
-        cue.subject = parse_mention(phrase, offset)
+        cue.subject = parse_mention(phrase, offset) or _known_name(ctx, phrase, offset)
         if cue.subject and looks_like_common_word(ctx, cue.subject):
             cue.subject = None
     after_dash = len(pieces) >= 2 and DASH_ONLY.fullmatch(text, pieces[-2][1], a) is not None
@@ -137,6 +137,16 @@ def _named_before_apposition(ctx: ArticleContext, cue: CueMatch, pieces: list[tu
             cue.subject, cue.how = mention, "aside"
             cue.subject_start, cue.subject_piece = ctx.attribution_start(start), k
             return
+
+
+def _known_name(ctx: ArticleContext, phrase: str, offset: int) -> Mention | None:
+    """`Phương Nga thừa nhận`: capitalised words that are all words of a name the article gives
+    in full (Trương Hồ Phương Nga) are that person, even where one is also a country (Nga)."""
+    stripped, start = strip_edges(phrase, offset)
+    words = stripped.split()
+    if not 2 <= len(words) <= 3 or not all(w[0].isupper() and fold_key(w) in ctx.known_names for w in words):
+        return None
+    return Mention(stripped, start, start + len(stripped), "name", name=stripped)
 
 
 def looks_like_common_word(ctx: ArticleContext, mention: Mention) -> bool:
