@@ -43,11 +43,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from quotes.tools.calibrate import bands, format_bands
-    from quotes.tools.evaluate import evaluate, format_table
+    from quotes.tools.evaluate import evaluate, format_gender, format_table, gender_score
 
     gold, dataset = [Path(p) for p in args.gold], Path(args.dataset)
     print(format_table(evaluate(gold, dataset)))
     print("\nPrecision by confidence band:\n" + format_bands(bands(gold, dataset)))
+    genders = gender_score(gold, dataset)
+    if genders:
+        print("\nSpeaker gender:\n" + format_gender(genders))
     if args.errors:
         from quotes.tools.evaluate import errors
 
@@ -120,6 +123,17 @@ def cmd_mine(args: argparse.Namespace) -> int:
     from quotes.tools.mine import mine, report, texts
 
     print(report(mine(texts(args.sources, args.limit), args.kind or ["cues", "roles", "theo"], args.contexts), args.top))
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from quotes.tools.stats import csv_text, gender_rows, table
+
+    rows = gender_rows(Path(args.dataset))
+    print(table(rows))
+    if args.csv:
+        Path(args.csv).write_text(csv_text(rows), encoding="utf-8")
+        print(f"wrote {args.csv}", file=sys.stderr)
     return 0
 
 
@@ -229,6 +243,11 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--contexts", type=int, default=3, help="contexts shown per candidate (default: 3)")
     m.add_argument("--limit", type=int, default=None, help="read at most this many articles")
     m.set_defaults(func=cmd_mine)
+
+    t = sub.add_parser("stats", help="who gets quoted: quotes and speakers by gender, overall, by outlet and by month")
+    t.add_argument("dataset", help=DATASET_HELP)
+    t.add_argument("--csv", help="also write the rows to this CSV file")
+    t.set_defaults(func=cmd_stats)
 
     u = sub.add_parser("rules", help="print every rule (with its base confidence) and rejection reason, as Markdown tables")
     u.set_defaults(func=cmd_rules)

@@ -34,8 +34,9 @@ class Mention:
     kind: str  # name, pronoun, title, description, organization, group, unnamed
     name: str = ""  # the name part of the mention, if any (Blinken in "ông Blinken")
     title: str = ""  # the title part (Ngoại trưởng Mỹ)
-    gender: str = "any"
+    gender: str = "any"  # m, f or any, from the mention itself
     plural: bool = False
+    gender_evidence: str = ""  # what in the mention says the gender: honorific, pronoun, kin, title
 
 
 @dataclass(slots=True)
@@ -61,6 +62,8 @@ class Quote:
     confidence: float = 0.0
     flags: list[str] = field(default_factory=list)
     quote_id: str = ""
+    speaker_gender: str = "unknown"  # female, male or unknown (see speakers.gender_of)
+    gender_evidence: str = "none"  # honorific, pronoun, kin, title, conflict, not_a_person or none
     parent_quote_id: str | None = None
     quote_cluster: str = ""  # set by the build (shards.quote_cluster)
 

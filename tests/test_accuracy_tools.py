@@ -101,3 +101,24 @@ def test_groups_and_unnamed_sources_have_an_id_per_article(quotes_cli, tmp_path)
     groups = {r["speaker_id"] for r in rows if r["speaker_type"] == "group"}
     persons = {r["speaker_id"] for r in rows if r["speaker_type"] == "person"}
     assert len(groups) == 2 and len(persons) == 1
+
+
+def test_stats_counts_quotes_and_speakers_by_gender_outlet_and_month(quotes_cli, tmp_path):
+    articles = [
+        {"id": "s1", "outlet": "Báo Sông Hồng", "published": "2021-03-02T08:00+07:00",
+         "text": "Bà Hứa Thị Nga cho biết chợ sẽ mở lại. Ông Tạ Văn Lâm cho biết giá cá đang giảm."},
+        {"id": "s2", "outlet": "Báo Sông Hồng", "published": "2021-04-10",
+         "text": "Bà Hứa Thị Nga cho biết hàng hóa đã đủ. Sở Công Thương cho biết sẽ kiểm tra giá."},
+        {"id": "s3", "outlet": "Đài Miền Núi", "published": "2021-04-11",
+         "text": "Nguyễn Thanh Bình cho biết đường lên bản đã thông."},
+    ]
+    source = tmp_path / "news.jsonl"
+    source.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles), "utf-8")
+    quotes_cli("build", source, "--out", tmp_path / "out")
+    out = quotes_cli("stats", tmp_path / "out", "--csv", tmp_path / "stats.csv").stdout
+    assert "| all | all | female | 2 | 0.5 | 1 |" in out  # two quotes, one speaker
+    assert "| all | all | male | 1 | 0.25 | 1 |" in out
+    assert "| all | all | unknown | 1 | 0.25 | 1 |" in out  # a bare name: counted, not dropped (the ministry is no person)
+    assert "| outlet | Đài Miền Núi | unknown | 1 | 1.0 | 1 |" in out
+    assert "| month | 2021-04 | female | 1 | 0.5 | 1 |" in out
+    assert (tmp_path / "stats.csv").read_text("utf-8").startswith("by,group,speaker_gender,quotes,share_of_quotes,speakers\n")

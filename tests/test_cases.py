@@ -19,6 +19,9 @@ from quotes.tools.evaluate import same_speaker
 CASES = Path(__file__).parent / "cases"
 FILES = ["synthetic", "in_the_wild_patterns", "rules", "negative", "known_failures"]
 REJECTION_FILE = "rejections"
+GENDER_FILE = "genders"
+GENDER_FIELDS = {"speaker", "speaker_gender", "gender_evidence"}
+GENDER_EVIDENCE = {"honorific", "pronoun", "kin", "title", "conflict", "not_a_person", "none"}
 REJECTION_FIELDS = {"text", "reason", "rule"}
 QUOTE_FIELDS = {"quote", "type", "speaker", "speaker_type", "cue", "rule"}
 QUOTE_TYPES = {"direct", "indirect", "mixed"}
@@ -77,12 +80,19 @@ def test_rejection_case(case):
     assert rejections_of(case["text"]) == case["rejections"]
 
 
+@pytest.mark.parametrize("case", load(GENDER_FILE))
+def test_gender_case(case):
+    got = [{"speaker": q.speaker, "speaker_gender": q.speaker_gender, "gender_evidence": q.gender_evidence}
+           for q in extract(case["text"])]
+    assert got == case["speakers"]
+
+
 def test_every_case_file_is_tested():
-    assert sorted(path.stem for path in CASES.glob("*.json")) == sorted(FILES + [REJECTION_FILE])
+    assert sorted(path.stem for path in CASES.glob("*.json")) == sorted(FILES + [REJECTION_FILE, GENDER_FILE])
 
 
 def test_case_names_are_unique_across_files():
-    names = [case["name"] for name in FILES + [REJECTION_FILE] for case in read(name)]
+    names = [case["name"] for name in FILES + [REJECTION_FILE, GENDER_FILE] for case in read(name)]
     repeated = sorted({n for n in names if names.count(n) > 1})
     assert repeated == [], "names used by more than one case"
 
@@ -134,3 +144,14 @@ def test_rejection_file_is_well_formed():
             assert set(rejection) == REJECTION_FIELDS, f"{label}: fields {sorted(rejection)}"
             assert all(is_text(rejection[f]) for f in REJECTION_FIELDS), f"{label}: an empty field in {rejection}"
             assert rejection["text"] in case["text"], f"{label}: {rejection['text']!r} is not in the text"
+
+
+def test_gender_file_is_well_formed():
+    for case in read(GENDER_FILE):
+        label = case.get("name")
+        assert set(case) == {"name", "pattern", "text", "speakers"}, f"{label}: fields {sorted(case)}"
+        assert is_text(label) and is_text(case["pattern"]) and is_text(case["text"]), f"{label}: an empty field"
+        for speaker in case["speakers"]:
+            assert set(speaker) == GENDER_FIELDS, f"{label}: fields {sorted(speaker)}"
+            assert speaker["speaker_gender"] in ("female", "male", "unknown"), f"{label}: {speaker}"
+            assert speaker["gender_evidence"] in GENDER_EVIDENCE, f"{label}: {speaker}"

@@ -34,7 +34,7 @@ from quotes.errors import InputError
 from quotes.extract.lexicon import lexicon_hash
 from quotes.extract.pipeline import warm_up
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: speaker_gender and gender_evidence; the speakers table counts genders
 BATCH_SIZE = 1000
 
 

@@ -277,6 +277,7 @@ class SpeakerStats:
     names: Counter = field(default_factory=Counter)
     types: Counter = field(default_factory=Counter)
     titles: set = field(default_factory=set)
+    genders: Counter = field(default_factory=Counter)  # female, male, unknown -> quotes
     quotes: int = 0
     articles: int = 0
     last_article: str = ""
@@ -397,7 +398,8 @@ def _speaker_rows(paths: list[Path]) -> Iterator[dict]:
     within an id in the quotes' own order: article, then offsets)."""
     sid, stats = None, SpeakerStats()
     for block in _merged(paths, "speaker_quotes"):
-        columns = [block.column(name).to_pylist() for name in ("speaker_id", "speaker", "speaker_type", "speaker_title", "article_id")]
+        columns = [block.column(name).to_pylist()
+                   for name in ("speaker_id", "speaker", "speaker_type", "speaker_title", "speaker_gender", "article_id")]
         for row_sid, *fields in zip(*columns):
             if row_sid != sid:
                 if sid is not None:
@@ -471,9 +473,11 @@ def kept_blocks(work: Path, table: str, corpus: Corpus, columns: list[str] | Non
         yield block.drop_columns(["article_sha"])
 
 
-def _count_speaker(stats: SpeakerStats, speaker: str, speaker_type: str, title: str | None, article_id: str) -> None:
+def _count_speaker(stats: SpeakerStats, speaker: str, speaker_type: str, title: str | None, gender: str,
+                   article_id: str) -> None:
     stats.names[speaker] += 1
     stats.types[speaker_type] += 1
+    stats.genders[gender] += 1
     if title:
         stats.titles.add(title)
     stats.quotes += 1
@@ -492,5 +496,14 @@ def _speaker_row(sid: str, stats: SpeakerStats) -> dict:
     name = max(stats.names, key=lambda n: (stats.names[n], len(n.split()), n))
     return {"speaker_id": sid, "speaker": name, "speaker_type": stats.types.most_common(1)[0][0],
             "quotes": stats.quotes, "articles": stats.articles,
-            "names": sorted(stats.names, key=_folded_then_exact), "titles": sorted(stats.titles, key=_folded_then_exact)}
+            "names": sorted(stats.names, key=_folded_then_exact), "titles": sorted(stats.titles, key=_folded_then_exact),
+            "speaker_gender": _majority_gender(stats.genders), "quotes_female": stats.genders["female"],
+            "quotes_male": stats.genders["male"], "quotes_gender_unknown": stats.genders["unknown"]}
+
+
+def _majority_gender(genders: Counter) -> str:
+    """Across articles: the gender most of the speaker's quotes with a known gender give; a tie,
+    or no evidence at all, is unknown."""
+    female, male = genders["female"], genders["male"]
+    return "female" if female > male else "male" if male > female else "unknown"
 

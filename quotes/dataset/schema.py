@@ -30,12 +30,14 @@ QUOTES_SCHEMA = pa.schema([
     col("speaker_id", pa.string(), "Joins one speaker across articles (speakers.speaker_id)"),
     col("speaker_type", pa.string(), "person, organization, group or unnamed"),
     col("speaker_title", pa.string(), "The role given with the mention or in apposition (Tổng thư ký NATO)"),
+    col("speaker_gender", pa.string(), "female, male or unknown, from what the article says of the speaker", False),
+    col("gender_evidence", pa.string(), "Why: honorific, pronoun, kin, title; or conflict, not_a_person, none", False),
     col("attribution", pa.string(), "How the speaker was linked: explicit, surname, title, title_only, pronoun, description, "
         "fuzzy, shared_subject, floating, unresolved"),
     col("paragraph", pa.int32(), "Paragraph index in the article", False),
     col("sentence", pa.int32(), "Sentence index in the article", False),
     col("rule", pa.string(), "The detector rule that produced the row", False),
-    col("confidence", pa.float32(), "The rule's confidence minus penalties for weaker links and broken quote marks", False),
+    col("confidence", pa.float32(), "How often such a quote is right on gold (calibrated by rule and speaker link)", False),
     col("flags", pa.list_(pa.string()), "mismatched_marks, unclosed, nested, caption, headline, shared_subject", False),
     col("parent_quote_id", pa.string(), "The enclosing quote, for a quote inside another quote"),
     col("quote_cluster", pa.string(),
@@ -67,6 +69,10 @@ SPEAKERS_SCHEMA = pa.schema([
     col("articles", pa.int32(), "Number of articles quoting the speaker", False),
     col("names", pa.list_(pa.string()), "Every canonical name seen for the speaker", False),
     col("titles", pa.list_(pa.string()), "Every title seen with the speaker", False),
+    col("speaker_gender", pa.string(), "female or male when most of the speaker's quotes with a known gender say so, else unknown", False),
+    col("quotes_female", pa.int32(), "Quotes of this speaker whose article shows them as female", False),
+    col("quotes_male", pa.int32(), "Quotes of this speaker whose article shows them as male", False),
+    col("quotes_gender_unknown", pa.int32(), "Quotes of this speaker whose article does not show a gender", False),
 ])
 
 REJECTED_SCHEMA = pa.schema([

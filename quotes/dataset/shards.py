@@ -59,7 +59,7 @@ SORT_KEYS = {
 # Made by the merge, not by shards: the speaker of every quote, sorted by speaker id, from which
 # the speakers table is counted without holding every speaker in memory.
 SPEAKER_QUOTES = pa.schema([(name, QUOTES_SCHEMA.field(name).type) for name in SORT_KEYS["speaker_quotes"]]
-                           + [(name, pa.string()) for name in ("speaker", "speaker_type", "speaker_title")])
+                           + [(name, pa.string()) for name in ("speaker", "speaker_type", "speaker_title", "speaker_gender")])
 WORK_TABLES = {**SHARD_TABLES, "speaker_quotes": SPEAKER_QUOTES}
 
 

@@ -24,7 +24,8 @@ def columns_of(records: list, fields: tuple[str, ...]) -> dict[str, list]:
 # The quotes table's columns that are a Quote's own fields (the speaker mention's are added, and
 # occurrences and split need the whole corpus).
 QUOTE_FIELDS = ("quote_id", "article_id", "quote", "quote_type", "start", "end", "cue", "cue_lemma", "cue_start",
-                "cue_end", "speaker", "speaker_id", "speaker_type", "speaker_title", "attribution", "paragraph",
+                "cue_end", "speaker", "speaker_id", "speaker_type", "speaker_title", "speaker_gender", "gender_evidence",
+                "attribution", "paragraph",
                 "sentence", "rule", "confidence", "parent_quote_id", "quote_cluster")
 ARTICLE_FIELDS = tuple(name for name in ARTICLES_SCHEMA.names if name != "split")
 

@@ -69,7 +69,9 @@ def detect_cues(ctx: ArticleContext, sentence: Sentence) -> None:
             if not any(c.start > cue.end for c in accepted):
                 _build_quoted(ctx, sentence, cue)
             continue
-        following = [c for c in accepted if c.start > cue.end]
+        # A later cue that cannot take a clause (gọi cứu hộ: a complement cue with a plain object)
+        # does not end this cue's clause: it is a verb inside it.
+        following = [c for c in accepted if c.start > cue.end and _takes_content(ctx, c, sentence.end)]
         limit = following[0].subject_start if following else sentence.end
         _build_from_cue(ctx, sentence, cue, limit)
 
@@ -165,6 +167,13 @@ def _after_cue(ctx: ArticleContext, cue: CueMatch) -> tuple[int, bool]:
         return direct.end(), False
     m = COMPLEMENTISER.match(text, pos)
     return m.end(), bool(HAS_COMPLEMENTISER.search(m.group(0)))
+
+
+def _takes_content(ctx: ArticleContext, cue: CueMatch, sentence_end: int) -> bool:
+    if cue.cue.takes != "complement":
+        return True
+    pos, complementiser = _after_cue(ctx, cue)
+    return complementiser or ctx.text[pos:pos + 1] in "“\"«‘'" or _bare_clause_follows(ctx, pos, sentence_end)
 
 
 def _bare_clause_follows(ctx: ArticleContext, pos: int, end: int) -> bool:

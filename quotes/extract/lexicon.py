@@ -165,12 +165,14 @@ class Lexicons:
     honorifics: dict[str, tuple[str, str]]  # fold_key(word) -> (gender, number)
     honorific_regex: LowerCasePattern
     titles: frozenset[str]
+    title_genders: dict[str, str]  # fold_key(title) -> f or m, for the titles that say it (hoa hậu)
     title_regex: LowerCasePattern
     person_head_regex: LowerCasePattern  # a title or an honorific: where a person's mention may start
     title_aliases: tuple[tuple[str, str], ...]  # (alias, canonical), folded, longest alias first
     organisations: dict[str, str]  # fold_key(word) -> kind
     organisation_regex: LowerCasePattern
     groups: dict[str, str]
+    kin_genders: dict[str, str]  # fold_key(kin word) -> f or m (mẹ, vợ / bố, chồng)
     modifiers: dict[str, regex.Pattern]  # kind -> one whole-word pattern of its phrases
     function_words: frozenset[str]  # words that join or place a phrase: never part of a role
     clause_markers: frozenset[str]  # tense, aspect and modal words: a clause follows
@@ -215,12 +217,14 @@ def load() -> Lexicons:
         honorifics=honorifics,
         honorific_regex=phrase_matcher(honorifics),
         titles=titles,
+        title_genders={fold_key(r["title"]): r["gender"] for r in read_tsv("titles.tsv") if r.get("gender")},
         title_regex=phrase_matcher(titles),
         person_head_regex=phrase_matcher(list(titles) + list(honorifics)),
         title_aliases=tuple(sorted(aliases, key=lambda pair: -len(pair[0]))),
         organisations=organisations,
         organisation_regex=phrase_matcher(organisations),
         groups={fold_key(r["word"]): r["kind"] for r in read_tsv("groups.tsv")},
+        kin_genders={fold_key(r["word"]): r["gender"] for r in read_tsv("groups.tsv") if r.get("gender")},
         modifiers={kind: alternation(phrases) for kind, phrases in modifiers.items() if kind in MODIFIER_PATTERNS},
         function_words=frozenset(fold_key(w) for w in modifiers.get("function_word", [])),
         clause_markers=frozenset(fold_key(w) for w in modifiers.get("clause_marker", [])),

@@ -103,7 +103,7 @@ def parse_mention(phrase: str, offset: int) -> Mention | None:
     if parsed is None:
         return None
     return Mention(parsed.text, parsed.start + offset, parsed.end + offset, parsed.kind, parsed.name,
-                   parsed.title, parsed.gender, parsed.plural)
+                   parsed.title, parsed.gender, parsed.plural, parsed.gender_evidence)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -156,7 +156,7 @@ def _pronoun(phrase: str, offset: int) -> Mention | None:
     if not info:
         return None
     gender, number = info
-    return _mention(phrase, offset, "pronoun", gender=gender, plural=number == "pl")
+    return _mention(phrase, offset, "pronoun", gender=gender, plural=number == "pl", gender_evidence="pronoun")
 
 
 KIN_OWNER = regex.compile(r"^(.+?)\s+((?:của\s+)?(?:tôi|mình|em|anh|chị|tao|nó|họ|ông ấy|bà ấy|anh ấy|chị ấy|cô ấy|ông|bà))$",
@@ -168,7 +168,7 @@ def _kin(phrase: str, offset: int) -> Mention | None:
     is an unnamed speaker."""
     m = KIN_OWNER.match(phrase)
     if m and load().groups.get(fold_key(m.group(1))) == "kin":
-        return _mention(phrase, offset, "unnamed", title=m.group(1))
+        return _mention(phrase, offset, "unnamed", title=m.group(1), **_kin_gender(m.group(1)))
     words = phrase.split()
     if len(words) < 2 or load().groups.get(fold_key(words[0])) != "kin":
         return None
@@ -177,7 +177,12 @@ def _kin(phrase: str, offset: int) -> Mention | None:
     mention = _person(owner, 0)
     if not mention or mention.kind != "name":
         return None
-    return _mention(phrase, offset, "unnamed", title=words[0])
+    return _mention(phrase, offset, "unnamed", title=words[0], **_kin_gender(words[0]))
+
+
+def _kin_gender(word: str) -> dict[str, str]:
+    gender = load().kin_genders.get(fold_key(word))
+    return {"gender": gender, "gender_evidence": "kin"} if gender else {}
 
 
 def _description(phrase: str, offset: int) -> Mention | None:
@@ -186,19 +191,19 @@ def _description(phrase: str, offset: int) -> Mention | None:
     role = ROLE.match(phrase)
     if role and not DESCRIPTION_END.search(phrase) and load().title_regex.fullmatch(role.group(1)):
         gender = {"nữ": "f", "nam": "m"}.get(phrase.split()[0].lower(), "any")
-        return _mention(phrase, offset, "description", gender=gender, title=role.group(1))
+        return _mention(phrase, offset, "description", gender=gender, title=role.group(1), gender_evidence="title")
     aged = AGED.match(phrase)
     if aged:  # "chính khách 70 tuổi", "nữ bác sĩ 45 tuổi": a description by role and age
         gender = {"nữ": "f", "nam": "m"}.get(phrase.split()[0].lower(), "any")
-        return _mention(phrase, offset, "description", gender=gender, title=aged.group(1))
+        return _mention(phrase, offset, "description", gender=gender, title=aged.group(1), gender_evidence="title")
     if not DESCRIPTION_END.search(phrase):
         return None
     words = phrase.split()
     if len(words) > MAX_DESCRIPTION_WORDS or any(CAPITALISED.match(w) for w in words[1:]):
         return None
     head = fold_key(words[0])
-    gender = load().honorifics.get(head, ("any", "sg"))[0]
-    return _mention(phrase, offset, "description", gender=gender, title=" ".join(words[:-1]))
+    gender = load().honorifics.get(head, ("any", "sg"))[0]  # "ông này", "bà ấy": an honorific pointing back
+    return _mention(phrase, offset, "description", gender=gender, title=" ".join(words[:-1]), gender_evidence="pronoun")
 
 
 ACRONYM = regex.compile(r"\p{Lu}{2,8}")
@@ -350,7 +355,8 @@ def _people_noun(phrase: str, offset: int) -> Mention | None:
     named = rest[len(described):]
     if named and not _looks_like_name(named):
         return None
-    return _mention(phrase, offset, "unnamed", title=phrase)
+    gender = _title_gender(phrase)
+    return _mention(phrase, offset, "unnamed", title=phrase, gender=gender, gender_evidence="title" if gender != "any" else "")
 
 
 def _is_person_noun(words: list[str]) -> bool:
@@ -395,8 +401,8 @@ def _person(phrase: str, offset: int) -> Mention | None:
     name = " ".join(t.group(0) for t in name_tokens)
     title_text = core[:name_tokens[0].start()] if name_tokens else core
     title_text = title_text.strip()
-    if honorific and title_text.lower().startswith(honorific.group(0).lower()):
-        title_text = title_text[honorific.end():].strip()
+    if after_honorific and title_text.lower().startswith(honorific.group(0).lower()):
+        title_text = title_text[honorific.end():].strip()  # "ông", "bà" address, not a title; "Cô giáo" is one
     if not title_end:
         # No title or honorific: a bare capitalised name, or a full name with its role before it.
         if not name_tokens:
@@ -425,7 +431,20 @@ def _person(phrase: str, offset: int) -> Mention | None:
         return None  # "Thủ tướng đề nghị Quân ủy": a verb, then a capitalised word, is no name
     kind = "name" if name_tokens else "title"
     full_title = " ".join(part for part in (title_text, appositive) if part)
-    return _mention(phrase, offset, kind, name=name, title=full_title, gender=gender)
+    # "Nữ phóng viên X": nữ says the gender of the role after it, as a title does
+    evidence = ("title" if honorific and fold_key(honorific.group(0)) == "nữ" else "honorific") if gender != "any" else ""
+    if gender == "any" and title_text:  # "Hoa hậu X", "nữ phóng viên X": a title that says it
+        gender = _title_gender(title_text)
+        evidence = "title" if gender != "any" else ""
+    return _mention(phrase, offset, kind, name=name, title=full_title, gender=gender, gender_evidence=evidence)
+
+
+def _title_gender(title: str) -> str:
+    key = fold_key(title)
+    if key.startswith("nữ "):
+        return "f"
+    genders = load().title_genders
+    return next((g for t, g in genders.items() if key == t or key.startswith(t + " ")), "any")
 
 
 def _reads_as_role(role: str) -> bool:

@@ -12,7 +12,7 @@ from quotes.extract.lexicon import load
 from quotes.extract.rules import RULES_BY_NAME
 from quotes.extract.runner import detect
 from quotes.extract.segment import segment
-from quotes.extract.speakers import SpeakerIndex, speaker_id
+from quotes.extract.speakers import Entity, SpeakerIndex, gender_of, speaker_id
 from quotes.records import Article, Quote, Rejection, short_hash
 
 # Without calibration, confidence is the rule's base confidence (rules.py) less what the speaker link costs.
@@ -34,10 +34,13 @@ def extract_article(article: Article) -> tuple[list[Quote], list[Rejection]]:
     candidates, rejections = detect(article.article_id, seg, headline, index.name_words())
     quotes: list[Quote] = []
     resolved: dict[int, Quote] = {}
+    speakers: dict[int, Entity | None] = {}  # id(quote) -> the entity it resolved to
     for candidate in candidates:
-        quote = _to_quote(article, candidate, index, resolved)
+        quote = _to_quote(article, candidate, index, resolved, speakers)
         resolved[id(candidate)] = quote
         quotes.append(quote)
+    for quote in quotes:  # now that the whole article has said what it says of each speaker
+        quote.speaker_gender, quote.gender_evidence = gender_of(speakers[id(quote)])
     _link_parents(quotes)
     return quotes, rejections
 
@@ -48,7 +51,8 @@ def warm_up() -> None:
     extract_article(Article("warm-up", "Theo ông Nguyễn Văn An, giám đốc sở, giá sẽ giảm. “Chúng tôi sẵn sàng”, bà Lan nói."))
 
 
-def _to_quote(article: Article, c: Candidate, index: SpeakerIndex, resolved: dict[int, Quote]) -> Quote:
+def _to_quote(article: Article, c: Candidate, index: SpeakerIndex, resolved: dict[int, Quote],
+              speakers: dict[int, Entity | None]) -> Quote:
     quote = Quote(
         article_id=article.article_id, start=c.start, end=c.end, quote=article.text[c.start:c.end],
         quote_type=c.quote_type, rule=c.rule, cue=c.cue, cue_lemma=c.cue_lemma,
@@ -61,11 +65,14 @@ def _to_quote(article: Article, c: Candidate, index: SpeakerIndex, resolved: dic
         quote.speaker, quote.speaker_type = source.speaker, source.speaker_type
         quote.speaker_title, quote.attribution = source.speaker_title, "floating"
         quote.mention = None
+        speakers[id(quote)] = speakers[id(source)]
     elif c.mention is not None:
         r = index.resolve(c.mention)
         quote.speaker, quote.speaker_type, quote.attribution, quote.speaker_title = r.speaker, r.speaker_type, r.attribution, r.title
+        speakers[id(quote)] = r.entity if r.speaker else None
     else:
         quote.attribution = "unresolved"
+    speakers.setdefault(id(quote), None)
     if quote.speaker:
         quote.speaker_id = speaker_id(quote.speaker, quote.speaker_type or "person", article.article_id)
     if "shared_subject" in quote.flags and quote.attribution == "explicit":

@@ -36,10 +36,17 @@ class Entity:
     gender: str = "any"
     name_keys: list[list[str]] = field(default_factory=list)  # each name's folded words
     canonical: str = ""  # the longest name (most words, then characters), else the title as written
+    genders: dict[str, str] = field(default_factory=dict)  # m or f -> the first evidence of it
 
     def __post_init__(self):
         self.name_keys = [[fold_key(word) for word in name.split()] for name in self.names]
         self.canonical = max(self.names, key=_name_length) if self.names else self.title_text
+
+    def note_gender(self, mention: Mention) -> None:
+        """What a mention says of the gender (an honorific, a pronoun that points here, a kin
+        word or a title), kept per gender so that evidence for both shows up as a conflict."""
+        if mention.gender in ("m", "f"):
+            self.genders.setdefault(mention.gender, mention.gender_evidence or "honorific")
 
     def add_name(self, name: str) -> None:
         """Names are added here only, so the canonical name is kept up to date (it is read for
@@ -59,6 +66,7 @@ class Resolution:
     speaker_type: str | None
     attribution: str
     title: str | None = None
+    entity: Entity | None = None  # who it resolved to: its gender is known once the article is read
 
 
 @cache
@@ -131,6 +139,7 @@ class SpeakerIndex:
         else:
             return None, ""
         self._mentioned(entity, mention.start)
+        entity.note_gender(mention)
         if mention.gender != "any":
             entity.gender = mention.gender
         if mention.title:
@@ -204,11 +213,11 @@ class SpeakerIndex:
         person = self._person_named_like(mention)
         if person:  # "Nga khai ..." in an article about Trương Hồ Phương Nga: the person, not Russia
             self._mentioned(person, mention.start)
-            return Resolution(person.canonical, "person", "surname", person.title_text or None)
+            return Resolution(person.canonical, "person", "surname", person.title_text or None, person)
         if mention.kind == "name" or mention.kind in TYPE_OF_KIND:
             entity, how = self.add(mention)
             assert entity is not None  # add() registers every name, organisation, group, unnamed
-            return Resolution(entity.canonical, entity.kind, how, _display_title(entity, mention))
+            return Resolution(entity.canonical, entity.kind, how, _display_title(entity, mention), entity)
         if mention.kind == "title":
             return self._resolve_title(mention)
         if mention.kind == "pronoun":
@@ -238,7 +247,8 @@ class SpeakerIndex:
         entity = self._nearest(mention.start, fits)
         if entity:
             self._mentioned(entity, mention.start)
-            return Resolution(entity.canonical, "person", "title", mention.title)
+            entity.note_gender(mention)
+            return Resolution(entity.canonical, "person", "title", mention.title, entity)
         # A role nobody in the text holds by name (Tổng thống Pháp): the role is the speaker,
         # and later pronouns may point back to it.
         role = fold_key(mention.text)
@@ -246,7 +256,8 @@ class SpeakerIndex:
         if not entity:
             entity = self._new(Entity("person", title_text=mention.text, titles=[wanted]))
         self._mentioned(entity, mention.start)
-        return Resolution(mention.text, "person", "title_only", mention.title)
+        entity.note_gender(mention)
+        return Resolution(mention.text, "person", "title_only", mention.title, entity)
 
     def _resolve_pronoun(self, mention: Mention) -> Resolution:
         if mention.plural:
@@ -256,7 +267,9 @@ class SpeakerIndex:
         if not entity:
             return Resolution(None, "group" if mention.plural else "person", "unresolved")
         self._mentioned(entity, mention.start)
-        return Resolution(entity.canonical, entity.kind, "pronoun")
+        if entity.kind == "person":
+            entity.note_gender(mention)
+        return Resolution(entity.canonical, entity.kind, "pronoun", entity=entity)
 
     def _resolve_description(self, mention: Mention) -> Resolution:
         noun = fold_key(mention.title)
@@ -266,7 +279,8 @@ class SpeakerIndex:
         if not entity:
             return Resolution(None, "person", "unresolved")
         self._mentioned(entity, mention.start)
-        return Resolution(entity.canonical, "person", "description")
+        entity.note_gender(mention)
+        return Resolution(entity.canonical, "person", "description", entity=entity)
 
 
 def full_name_in_text(text: str, short: str) -> str | None:
@@ -280,6 +294,23 @@ def full_name_in_text(text: str, short: str) -> str | None:
         if fold_key(words[0]) in surnames or not any(VIETNAMESE_LETTERS.search(w) for w in words):
             return f"{m.group(1)}{short}".strip()
     return None
+
+
+PEOPLE = ("person", "unnamed")  # an unnamed source is a person too (mẹ tôi, một bác sĩ)
+
+
+def gender_of(entity: Entity | None) -> tuple[str, str]:
+    """(speaker_gender, gender_evidence) of a resolved speaker, from the evidence the whole
+    article gave: never a guess from a name, never for organisations and groups."""
+    if entity is None:
+        return "unknown", "none"
+    if entity.kind not in PEOPLE:
+        return "unknown", "not_a_person"
+    if len(entity.genders) > 1:
+        return "unknown", "conflict"
+    for gender, evidence in entity.genders.items():
+        return {"f": "female", "m": "male"}[gender], evidence
+    return "unknown", "none"
 
 
 def _ends_with(name_key: list[str], word: str) -> bool:

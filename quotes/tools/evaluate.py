@@ -25,6 +25,8 @@ class Span:
     end: int
     quote_type: str
     speaker: str | None
+    speaker_type: str | None = None
+    gender: str | None = None  # female, male; unknown (predicted) or None (gold: the text does not say)
 
     def overlap(self, other: Span) -> int:
         return max(0, min(self.end, other.end) - max(self.start, other.start))
@@ -48,7 +50,8 @@ def load_gold(paths: list[Path], texts: dict[str, str] | None = None) -> list[Sp
                 if short_hash(span, 12) != row["span_sha1"]:
                     raise GoldError(f"{path}:{number}: the article text changed; gold offsets no longer fit "
                                     "(annotate this quote again on the dataset's text)")
-            spans.append(Span(str(row["article_id"]), row["start"], row["end"], row["type"], row.get("speaker")))
+            spans.append(Span(str(row["article_id"]), row["start"], row["end"], row["type"], row.get("speaker"),
+                              row.get("speaker_type"), row.get("speaker_gender")))
     return spans
 
 
@@ -88,10 +91,11 @@ def _gold_row(path: Path, number: int, line: str) -> dict:
 
 
 def load_predictions(dataset: Path, article_ids: set[str]) -> tuple[list[Span], dict[str, str]]:
-    quotes = dataset_table(dataset, "quotes", ["article_id", "start", "end", "quote_type", "speaker"])
+    quotes = dataset_table(dataset, "quotes", ["article_id", "start", "end", "quote_type", "speaker", "speaker_type",
+                                               "speaker_gender"])
     articles = dataset_table(dataset, "articles", ["article_id", "text"])
     texts = {a: t for a, t in zip(articles["article_id"].to_pylist(), articles["text"].to_pylist()) if a in article_ids}
-    spans = [Span(r["article_id"], r["start"], r["end"], r["quote_type"], r["speaker"])
+    spans = [Span(r["article_id"], r["start"], r["end"], r["quote_type"], r["speaker"], r["speaker_type"], r["speaker_gender"])
              for r in quotes.to_pylist() if r["article_id"] in article_ids]
     return spans, texts
 
@@ -220,3 +224,32 @@ def agreement(first: list[Path], second: list[Path]) -> dict[str, dict]:
     for quote_type in TYPES:
         table[quote_type] = score([s for s in a if s.quote_type == quote_type], [s for s in b if s.quote_type == quote_type])
     return table
+
+
+def gender_score(gold_paths: list[Path], dataset: Path) -> dict[str, float] | None:
+    """Speaker gender on the quotes whose span and speaker are right and whose gold speaker is a
+    person (gold that records genders only): how many, the share left unknown, and how often a
+    gender given is the gold one (a gender where the gold text shows none counts as wrong)."""
+    if not any(_gives_genders(path) for path in gold_paths):
+        return None
+    gold, predicted, _ = gold_and_predictions(gold_paths, dataset)
+    persons = [(g, p) for g, p in match(gold, predicted)
+               if g.speaker_type in ("person", "unnamed") and same_speaker(g.speaker, p.speaker)]
+    given = [(g, p) for g, p in persons if p.gender in ("female", "male")]
+    shown = [(g, p) for g, p in persons if g.gender in ("female", "male")]  # the text shows it
+    return {"persons": len(persons), "given": len(given),
+            "accuracy": sum(g.gender == p.gender for g, p in given) / len(given) if given else 0.0,
+            "unknown": 1 - len(given) / len(persons) if persons else 0.0,
+            "shown": len(shown),
+            "unknown_where_shown": sum(p.gender not in ("female", "male") for _, p in shown) / len(shown) if shown else 0.0}
+
+
+def _gives_genders(path: Path) -> bool:
+    return any('"speaker_gender"' in line for line in _gold_lines(path))
+
+
+def format_gender(result: dict[str, float]) -> str:
+    return ("| person speakers (span and speaker right) | gender given | accuracy where given | left unknown "
+            "| gold shows a gender | left unknown there |\n|---|---|---|---|---|---|\n"
+            f"| {result['persons']} | {result['given']} | {result['accuracy']:.3f} | {result['unknown']:.3f} "
+            f"| {result['shown']} | {result['unknown_where_shown']:.3f} |")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from quotes.dataset.read import dataset_table
 from quotes.dataset.write import output_folder
+from quotes.extract.speakers import PEOPLE
 from quotes.records import short_hash
 
 STYLE = """
@@ -159,11 +160,13 @@ def _index(articles: list[dict], quotes: list[dict], by_article: dict[str, list[
     cues = Counter(q["cue_lemma"] or q["cue"] or "(none)" for q in quotes)
     speakers = Counter(q["speaker"] or "(no speaker)" for q in quotes)
     per_article = [(a["title"] or a["article_id"], len(by_article.get(a["article_id"], []))) for a in articles]
+    genders = Counter(q["speaker_gender"] for q in quotes if q["speaker_type"] in PEOPLE)  # unknown shown too
     charts = "".join([
         bar_chart("Quotes by type", sorted(types.items())),
         bar_chart("Quotes by cue", cues.most_common(12)),
         bar_chart("Top speakers", speakers.most_common(12)),
         bar_chart("Quotes per article", sorted(per_article, key=lambda kv: -kv[1])[:12]),
+        bar_chart("Quotes of people by speaker gender", [(g, genders[g]) for g in ("female", "male", "unknown")]),
     ])
     rows = "".join(
         f'<tr><td><a href="articles/{page_name(a["article_id"])}">{html.escape(a["title"] or a["article_id"])}</a></td>'
