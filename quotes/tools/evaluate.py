@@ -230,7 +230,8 @@ def gender_score(gold_paths: list[Path], dataset: Path) -> dict[str, float] | No
     """Speaker gender on the quotes whose span and speaker are right and whose gold speaker is a
     person (gold that records genders only): how many, the share left unknown, and how often a
     gender given is the gold one (a gender where the gold text shows none counts as wrong)."""
-    if not any(_gives_genders(path) for path in gold_paths):
+    gold_paths = [path for path in gold_paths if _gives_genders(path)]  # older gold records none
+    if not gold_paths:
         return None
     gold, predicted, _ = gold_and_predictions(gold_paths, dataset)
     persons = [(g, p) for g, p in match(gold, predicted)
