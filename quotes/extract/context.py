@@ -33,6 +33,7 @@ SEPARATOR = regex.compile(r"\s*[,;:–—]\s*|\s+-\s+|\s*-\s+|\s+-(?=\S)")
 SEPARATOR_MARKS = ",;:–—-"  # every separator holds one of these
 _SEPARATOR_MARK = regex.compile(f"[{regex.escape(SEPARATOR_MARKS)}]")
 END_PUNCT = ".,;:!?…"
+DASH = regex.compile(r"\s+[-–]\s")  # a dash that sets off an apposition (ông X - Phó giám đốc Y)
 
 
 @dataclass(slots=True)

@@ -173,6 +173,7 @@ class Lexicons:
     organisation_regex: LowerCasePattern
     groups: dict[str, str]
     kin_genders: dict[str, str]  # fold_key(kin word) -> f or m (mẹ, vợ / bố, chồng)
+    people_heads: tuple[str, ...]  # nouns that name people by what they are (người dân), longest first
     modifiers: dict[str, regex.Pattern]  # kind -> one whole-word pattern of its phrases
     function_words: frozenset[str]  # words that join or place a phrase: never part of a role
     clause_markers: frozenset[str]  # tense, aspect and modal words: a clause follows
@@ -223,8 +224,10 @@ def load() -> Lexicons:
         title_aliases=tuple(sorted(aliases, key=lambda pair: -len(pair[0]))),
         organisations=organisations,
         organisation_regex=phrase_matcher(organisations),
-        groups={fold_key(r["word"]): r["kind"] for r in read_tsv("groups.tsv")},
+        groups={fold_key(r["word"]): r["kind"] for r in read_tsv("groups.tsv") if r["kind"] != "people_head"},
         kin_genders={fold_key(r["word"]): r["gender"] for r in read_tsv("groups.tsv") if r.get("gender")},
+        people_heads=tuple(sorted((fold_key(r["word"]) for r in read_tsv("groups.tsv") if r["kind"] == "people_head"),
+                                  key=lambda h: -len(h))),
         modifiers={kind: alternation(phrases) for kind, phrases in modifiers.items() if kind in MODIFIER_PATTERNS},
         function_words=frozenset(fold_key(w) for w in modifiers.get("function_word", [])),
         clause_markers=frozenset(fold_key(w) for w in modifiers.get("clause_marker", [])),

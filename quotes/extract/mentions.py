@@ -335,16 +335,12 @@ def _group_or_unnamed(phrase: str, offset: int) -> Mention | None:
     return None
 
 
-PEOPLE_HEADS = ("người dân", "người nhà", "người thân", "đại diện", "lãnh đạo", "nhân chứng", "cư dân", "phụ huynh",
-                "nữ sinh", "nam sinh", "học sinh", "sinh viên", "bệnh nhân", "nhân viên", "người")
-
-
 def _people_noun(phrase: str, offset: int) -> Mention | None:
     """`Người dân xã X`, `Đại diện một ngân hàng thương mại`, `Lãnh đạo Cục Y`: people named by
     what they are, with no determiner, are unnamed sources (the phrase is the speaker)."""
     words = phrase.split()
     key = fold_key(phrase)
-    head = next((h for h in PEOPLE_HEADS if key == h or key.startswith(h + " ")), None)
+    head = next((h for h in load().people_heads if key == h or key.startswith(h + " ")), None)
     if head is None or len(words) > MAX_TITLE_TOKENS or PUNCTUATION.search(phrase):
         return None
     rest = words[len(head.split()):]

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import regex
 
-from quotes.extract.context import END_PUNCT, SEPARATOR, ArticleContext, Candidate, has_words
+from quotes.extract.context import DASH, END_PUNCT, SEPARATOR, ArticleContext, Candidate, has_words
 from quotes.extract.lexicon import Cue, load
 from quotes.extract.limits import MAX_COLON_GAP_WORDS, MAX_DASH_APPOSITION_WORDS, MAX_MANNER_WORDS, MAX_PREFIX_WORDS, SCARE_QUOTE_WORDS
 from quotes.extract.mentions import TOKEN, mention_prefixes, parse_mention
@@ -31,7 +31,6 @@ from quotes.extract.subjects import CueMatch, emit_with_cue, looks_like_common_w
 from quotes.records import Mention
 
 BEFORE_COLON = regex.compile(r"([^,;:.“”\"«»]{1,120}):\s*$")
-DASH = regex.compile(r"\s+[-–]\s")
 
 
 @lru_cache(maxsize=1 << 12)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import regex
 
-from quotes.extract.context import ArticleContext
+from quotes.extract.context import DASH, ArticleContext
 from quotes.extract.lexicon import Cue
 from quotes.extract.limits import MAX_ASIDE_HEAD_WORDS, MAX_SOURCE_APPOSITION_WORDS
 from quotes.extract.mentions import parse_mention, strip_edges
@@ -22,7 +22,6 @@ from quotes.records import Mention
 THEO_OPENING = regex.compile(r"(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,80}?)(?:\s*,|\s+thì(?![\p{L}\p{M}]))\s*", regex.IGNORECASE)
 THEO_CLOSING = regex.compile(r",\s*(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,60}?)\s*[.!]?\s*$", regex.IGNORECASE)
 THEO_INSIDE = regex.compile(r",\s*(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,60}?)\s*,\s*", regex.IGNORECASE)
-DASH = regex.compile(r"\s+[-–]\s")
 LOI_CUA = regex.compile(r"lời(?: kể)?(?: của)?\s+", regex.IGNORECASE)
 SOURCE_CUE = Cue("theo", "theo", "source", "clause")  # cues are immutable: one serves every match
 
