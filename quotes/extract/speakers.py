@@ -10,6 +10,7 @@ says how it was made. Nothing links when nothing in the text supports it.
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -283,16 +284,26 @@ class SpeakerIndex:
         return Resolution(entity.canonical, "person", "description", entity=entity)
 
 
+# Up to three capitalised words ending right where the search ends (searched backwards).
+_CAPITALISED_BEFORE = regex.compile(r"(?r)(?<![\p{L}\p{M}])((?:\p{Lu}[\p{L}\p{M}'’-]*\s+){1,3})\Z")
+
+
 def full_name_in_text(text: str, short: str) -> str | None:
     """The first full name in the text that ends with the short one (`Ying Cheong` for
     `Cheong`): capitalised words before it, foreign (no Vietnamese letters) or led by a
     Vietnamese family name, so that `Theo Cheong` or `Hôm nay Cheong` are not names."""
-    pattern = regex.compile(r"(?<![\p{L}\p{M}])((?:\p{Lu}[\p{L}\p{M}'’-]*\s+){1,3})" + regex.escape(short) + r"(?![\p{L}\p{M}])")
     surnames = load().surnames
-    for m in islice(pattern.finditer(text), ENTITY_SEARCH_LIMIT):
-        words = m.group(1).split()
-        if fold_key(words[0]) in surnames or not any(VIETNAMESE_LETTERS.search(w) for w in words):
-            return f"{m.group(1)}{short}".strip()
+    pos = text.find(short)
+    for _ in range(ENTITY_SEARCH_LIMIT):
+        if pos == -1:
+            return None
+        after = pos + len(short)
+        if after == len(text) or not (text[after].isalpha() or unicodedata.category(text[after]) == "Mn"):
+            m = _CAPITALISED_BEFORE.search(text, max(0, pos - MAX_MENTION_CHARS), pos)
+            words = m.group(1).split() if m else []
+            if words and (fold_key(words[0]) in surnames or not any(VIETNAMESE_LETTERS.search(w) for w in words)):
+                return f"{m.group(1)}{short}".strip()
+        pos = text.find(short, pos + 1)
     return None
 
 
