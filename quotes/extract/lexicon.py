@@ -139,7 +139,9 @@ def lower_case_pattern(source: str) -> LowerCasePattern:
     return LowerCasePattern(regex.compile(source), regex.compile(source, regex.IGNORECASE))
 
 
-MODIFIER_PATTERNS = ("connector", "adverb", "adjunct", "predicate_start", "complementiser", "clause_opener")  # matched as patterns
+# The kinds of modifiers.tsv matched as patterns (function_word and clause_marker are word sets;
+# complementiser documents what the cue rules' own pattern accepts).
+MODIFIER_PATTERNS = ("connector", "adverb", "adjunct", "predicate_start", "clause_opener")
 
 
 def modifier_regex(kind: str) -> regex.Pattern:

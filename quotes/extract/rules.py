@@ -5,7 +5,7 @@ The `rule` column of the quotes table, the base confidences, the README's rule t
 `reason` column of the rejected table all come from here. Rules are passed around as these
 objects, never as strings, so a rule that is not registered cannot be emitted. The functions
 that apply each family live in their own modules (cue_rules, source_rules, headline_rules,
-quote_mark_rules); `runner.FAMILIES` runs them in the order given here.
+quote_mark_rules); runner.py runs them in the order given here.
 """
 
 from __future__ import annotations
