@@ -3,6 +3,7 @@
 import json
 import shutil
 import subprocess
+import sys
 from functools import partial
 from pathlib import Path
 
@@ -174,9 +175,18 @@ def test_datapackage_describes_every_file_and_column(data):
     assert {"quotes.parquet", "quotes.csv", "articles.parquet", "speakers.csv"} <= paths
     for resource in package["resources"]:
         path = folder / resource["path"]
-        assert resource["bytes"] == path.stat().st_size
+        assert resource.get("bytes", path.stat().st_size) == path.stat().st_size  # CSV files give it
         assert resource["hash"] == f"sha256:{sha256(path)}"
         assert all(f["description"] for f in resource["schema"]["fields"])
+
+
+def test_the_committed_release_is_a_valid_frictionless_package():
+    """The real client: `frictionless validate` (from PyPI) on the latest committed release."""
+    latest = released(ROOT / "data")[-1]
+    package = ROOT / "data" / "releases" / str(latest) / "datapackage.json"
+    result = subprocess.run([str(Path(sys.executable).parent / "frictionless"), "validate", str(package)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]
 
 
 def test_dataset_card_has_a_hugging_face_header(data):

@@ -27,7 +27,7 @@ import regex
 
 from quotes.dataset.build import build
 from quotes.dataset.read import dataset_table, open_parquet
-from quotes.dataset.schema import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA
+from quotes.dataset.schema import ARTICLES_SCHEMA, MAY_BE_EMPTY, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA
 from quotes.dataset.splits import SPLIT_NAMES
 from quotes.dataset.write import output_folder
 from quotes.errors import ReleaseError
@@ -266,14 +266,22 @@ def diff_releases(data: Path, old: str, new: str) -> str:
 
 # -- describing the release ------------------------------------------------------------------------
 
-FRICTIONLESS_TYPES = {"string": "string", "int32": "integer", "int64": "integer", "float": "number",
-                      "double": "number", "list<element: string>": "array", "list<item: string>": "array"}
+FRICTIONLESS_TYPES = {"string": "string", "int32": "integer", "int64": "integer", "float": "number", "double": "number"}
+LIST_IN_CSV = "; in the CSV files a list is written as its items joined by | (an empty list is an empty cell)"
 
 
-def _field_descriptor(field: pa.Field) -> dict:
-    return {"name": field.name, "type": FRICTIONLESS_TYPES.get(str(field.type), "any"),
-            "description": (field.metadata or {}).get(b"description", b"").decode(),
-            "constraints": {"required": not field.nullable}}
+def _field_descriptor(field: pa.Field, suffix: str) -> dict:
+    """A field of the Frictionless table schema. An empty string reads as missing there, so a
+    text column that may be empty (url, outlet ...) is not `required`; a list is a `|`-joined
+    string in CSV and a native list (type any) in Parquet."""
+    description = (field.metadata or {}).get(b"description", b"").decode()
+    if pa.types.is_list(field.type):
+        kind = "string" if suffix == ".csv" else "any"
+        return {"name": field.name, "type": kind, "description": description + LIST_IN_CSV,
+                "constraints": {"required": False}}
+    required = not field.nullable and field.name not in MAY_BE_EMPTY
+    return {"name": field.name, "type": FRICTIONLESS_TYPES.get(str(field.type), "any"), "description": description,
+            "constraints": {"required": required}}
 
 
 def _source_name(source: str) -> str:
@@ -296,11 +304,11 @@ def datapackage(folder: Path, version: Version, sources: list[str]) -> dict:
             "format": path.suffix[1:],
             "mediatype": "text/csv" if path.suffix == ".csv" else "application/vnd.apache.parquet",
             "encoding": "utf-8",
-            "bytes": path.stat().st_size,
             "hash": f"sha256:{sha256(path)}",
-            "schema": {"fields": [_field_descriptor(f) for f in schemas[table]]},
+            "schema": {"fields": [_field_descriptor(f, path.suffix) for f in schemas[table]]},
         }
-        if path.suffix == ".csv":
+        if path.suffix == ".csv":  # Parquet is read by columns: a byte count is not checked there
+            resource["bytes"] = path.stat().st_size
             resource["dialect"] = {"header": True, "delimiter": ",", "lineTerminator": "\n"}
         resources.append(resource)
     return {
@@ -390,6 +398,10 @@ resolved, and the rule that found it.
 - `splits/`: the quotes and articles of each split as separate files (the Hugging Face loader
   splits by file). `datapackage.json` describes every file and column; `SHA256SUMS` checks them
   (`sha256sum -c SHA256SUMS`); `CHANGES.md` lists what changed since the previous release.
+
+In the CSV files a list column (`flags`, `normalise_steps`, `names`, `titles`) holds its items
+joined by `|` (an empty list is an empty cell); Parquet keeps native lists. `datapackage.json`
+validates with the `frictionless` tool.
 
 Load it with pandas (`pd.read_parquet("quotes.parquet")`), pyarrow, DuckDB, Polars, or
 `datasets.load_dataset("parquet", data_files=...)` / `load_dataset(<this folder>)`.

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+# Text columns that are never null but may be empty (the input gave no url, no outlet ...).
+MAY_BE_EMPTY = frozenset({"title", "text", "source", "url", "outlet", "published", "status_reason", "quote_cluster"})
+
 
 def col(name: str, type_: pa.DataType, description: str, nullable: bool = True) -> pa.Field:
     return pa.field(name, type_, nullable=nullable, metadata={"description": description})
