@@ -147,7 +147,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 def cmd_import_labelstudio(args: argparse.Namespace) -> int:
     from quotes.tools.export import import_labelstudio
 
-    rows = import_labelstudio(Path(args.export))
+    rows = import_labelstudio(Path(args.export), Path(args.tasks) if args.tasks else None)
     try:
         out = open(args.out, "w", encoding="utf-8")
     except OSError as error:
@@ -233,6 +233,8 @@ def parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import-labelstudio", help="Label Studio's JSON export to gold JSONL for `quotes eval`")
     i.add_argument("export", help="the project exported from Label Studio as JSON")
     i.add_argument("--out", required=True, help="the gold JSONL file to write")
+    i.add_argument("--tasks", help="the tasks file imported into Label Studio (labelstudio-tasks.json): where the "
+                   "export gives the predictions of untouched tasks as ids, they are read from it")
     i.set_defaults(func=cmd_import_labelstudio)
 
     m = sub.add_parser("mine", help="rank candidates for the lexicons (cues, role words, theo heads) in a corpus")

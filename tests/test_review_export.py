@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from quotes.cli import main
@@ -125,3 +126,32 @@ def test_training_exports_keep_the_article_splits(tmp_path, quotes_cli):
         assert len(s["tokens"]) == len(s["tags"]) and s["split"] == split_of[s["article_id"]]
         for previous, tag in zip(["O"] + s["tags"], s["tags"]):
             assert not tag.startswith("I-") or previous[2:] == tag[2:]
+
+
+# Real exports of Label Studio 1.23.2 of the seed tasks (imported with the exported config):
+# nobody touched the tasks of the first; in the second they were submitted, one speaker corrected.
+LABEL_STUDIO = Path(__file__).parent / "fixtures" / "labelstudio-1.23"
+
+
+def test_a_real_untouched_export_needs_the_tasks_file_and_says_so(tmp_path, quotes_cli):
+    result = quotes_cli("import-labelstudio", LABEL_STUDIO / "export-untouched.json", "--out", tmp_path / "g.jsonl",
+                        check=False)
+    assert result.returncode == 2 and "--tasks" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_real_untouched_export_imports_through_its_tasks_file(tmp_path, quotes_cli):
+    quotes_cli("export", DATA, "--format", "labelstudio", "--out", tmp_path)
+    quotes_cli("import-labelstudio", LABEL_STUDIO / "export-untouched.json", "--tasks", tmp_path / "labelstudio-tasks.json",
+               "--out", tmp_path / "gold.jsonl")
+    gold = [json.loads(line) for line in (tmp_path / "gold.jsonl").read_text("utf-8").splitlines()]
+    quotes = pq.read_table(DATA / "quotes.parquet").to_pylist()
+    assert sorted((g["article_id"], g["start"], g["end"], g["speaker"]) for g in gold) == \
+        sorted((q["article_id"], q["start"], q["end"], q["speaker"]) for q in quotes)
+
+
+def test_a_real_annotated_export_gives_gold_with_the_correction(tmp_path, quotes_cli):
+    quotes_cli("import-labelstudio", LABEL_STUDIO / "export-annotated.json", "--out", tmp_path / "gold.jsonl")
+    gold = {(g["article_id"], g["start"], g["end"]): g for g in map(json.loads, (tmp_path / "gold.jsonl").read_text("utf-8").splitlines())}
+    assert len(gold) == 74  # the seed quotes of the release the tasks were made from (v1.0.0)
+    assert gold[("000_1a3755d6c47265a5", 157, 201)]["speaker"] == "Người sửa"  # corrected by hand in Label Studio

@@ -102,14 +102,24 @@ def export_labelstudio(dataset: Path, out: Path) -> list[Path]:
     return [out / "labelstudio-tasks.json", out / "labelstudio-config.xml"]
 
 
-def import_labelstudio(export: Path) -> list[dict]:
+def import_labelstudio(export: Path, tasks_file: Path | None = None) -> list[dict]:
     """Label Studio's JSON export (or our tasks file) to gold rows for `quotes eval`: the latest
-    annotation of each task, or its prediction when nobody annotated it."""
+    annotation of each task, or its prediction when nobody annotated it. Label Studio (1.23)
+    exports the predictions of untouched tasks as ids, not regions: they are then read from the
+    tasks file that was imported (`tasks_file`, matched by article id)."""
+    imported = {t["data"]["article_id"]: t.get("predictions") or [] for t in _labelstudio_tasks(tasks_file)} \
+        if tasks_file else {}
     rows = []
     for task in _labelstudio_tasks(export):
         data = task["data"]
         annotations = [a for a in task.get("annotations", []) if not a.get("was_cancelled")]
-        chosen = annotations[-1] if annotations else (task.get("predictions") or [{"result": []}])[-1]
+        predictions = task.get("predictions") or []
+        if not annotations and any(not isinstance(p, dict) for p in predictions):
+            if data["article_id"] not in imported:
+                raise InputError(f"{export}: task {task.get('id')} was not annotated and Label Studio exported its "
+                                 "predictions as ids: pass the tasks file you imported (--tasks labelstudio-tasks.json)")
+            predictions = imported[data["article_id"]]
+        chosen = annotations[-1] if annotations else (predictions or [{"result": []}])[-1]
         regions = {r["id"]: r for r in chosen["result"] if r.get("type") == "labels"}
         speakers = {r["id"]: r["value"]["text"][0] if r["value"]["text"] else None
                     for r in chosen["result"] if r.get("type") == "textarea"}
