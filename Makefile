@@ -20,7 +20,7 @@ $(STAMP): requirements.lock
 # The package, installed editable; setup.py compiles the extraction package with mypyc (about
 # 25 s), so a change to its Python rebuilds it (else the old code would run). Other modules run
 # from the source tree as they are.
-COMPILED_SOURCES := $(shell find quotes/extract -name '*.py') quotes/records.py
+COMPILED_SOURCES := $(shell find quotes/extraction -name '*.py') quotes/records.py
 $(BUILT): $(STAMP) pyproject.toml setup.py $(COMPILED_SOURCES)
 	PYTHONWARNINGS=ignore $(BIN)/pip install --quiet --no-deps -e .
 	touch $(BUILT)

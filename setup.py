@@ -16,7 +16,7 @@ from setuptools.command.build_ext import build_ext
 # The extraction package (pure functions, where most of a build's time goes) and the records it
 # makes by the million. Reading, shard writing and the merge spend their time in pyarrow, so
 # compiling them would gain little.
-COMPILED = sorted(str(p) for p in Path("quotes/extract").rglob("*.py") if p.name != "__init__.py") + ["quotes/records.py"]
+COMPILED = sorted(str(p) for p in Path("quotes/extraction").rglob("*.py") if p.name != "__init__.py") + ["quotes/records.py"]
 
 
 class OptionalBuildExt(build_ext):

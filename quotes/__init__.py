@@ -5,10 +5,20 @@ from pathlib import Path
 __version__ = "0.1.0"  # the one place the version is written: pyproject.toml reads it from here
 
 _PACKAGE = Path(__file__).parent
+API = ("extract", "extract_table")  # quotes.extract(text), quotes.extract_table(df): see quotes/api.py
+
+
+def __getattr__(name: str):
+    """The API loads on first use, so that `import quotes` (and the CLI) stays light."""
+    if name in API:
+        from quotes import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'quotes' has no attribute {name!r}")
 
 
 def _module_name(compiled: Path, package: Path) -> str:
-    """quotes/extract/runner.cpython-311-x86_64-linux-gnu.so -> extract.runner"""
+    """quotes/extraction/runner.cpython-311-x86_64-linux-gnu.so -> extraction.runner"""
     parts = compiled.relative_to(package).parts
     return ".".join([*parts[:-1], parts[-1].split(".")[0]])
 

@@ -138,7 +138,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from quotes.extract.rules import markdown
+    from quotes.extraction.rules import markdown
 
     print(markdown())
     return 0
@@ -257,7 +257,7 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("calibrate", help="fit each rule's confidence to its measured precision on gold")
     c.add_argument("gold", nargs="+", help="development gold JSONL file(s)")
     c.add_argument("dataset", help="a dataset folder built from the gold's articles")
-    c.add_argument("--write", action="store_true", help="write quotes/extract/lexicons/calibration.tsv")
+    c.add_argument("--write", action="store_true", help="write quotes/extraction/lexicons/calibration.tsv")
     c.set_defaults(func=cmd_calibrate)
 
     g = sub.add_parser("agree", help="agreement of two annotators on the articles both annotated (gold against gold)")

@@ -18,7 +18,7 @@ from quotes.dataset import read
 from quotes.dataset.build import build
 from quotes.dataset.read import decode_bytes, make_article
 from quotes.dataset.write import csv_table
-from quotes.extract.pipeline import extract_article
+from quotes.extraction.pipeline import extract_article
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = "Ông Trịnh Văn Hải cho biết nhà máy sẽ tuyển thêm 200 công nhân."

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from quotes.dataset.read import make_article
-from quotes.extract.pipeline import extract_article
+from quotes.extraction.pipeline import extract_article
 from quotes.tools.evaluate import same_speaker
 
 CASES = Path(__file__).parent / "cases"

@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 PROBE = '''
 import sys
-from quotes.extract.runner import detect
-from quotes.extract.segment import segment
+from quotes.extraction.runner import detect
+from quotes.extraction.segment import segment
 
 class CountingText(str):
     """The article text; counts the characters its slices copy."""

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quotes.dataset.read import make_article
-from quotes.extract.pipeline import extract_article
+from quotes.extraction.pipeline import extract_article
 
 PIECES = [
     "Ông Nguyễn Văn An", "bà Lan", "cho biết", "nói", "khẳng định rằng", "Theo ông An,", ", theo báo Tuổi Trẻ.",
@@ -37,7 +37,7 @@ SEPARATOR_TEXT = st.lists(st.sampled_from(list(" \t\n\x1c,;:–—-ab\u00a0") + 
 @settings(max_examples=500, deadline=None)
 @given(SEPARATOR_TEXT, st.integers(0, 30), st.integers(0, 30))
 def test_separator_jumps_find_what_the_pattern_finds(text, start, end):
-    from quotes.extract.context import SEPARATOR, separators
+    from quotes.extraction.context import SEPARATOR, separators
 
     assert [m.span() for m in separators(text, start, end)] == [m.span() for m in SEPARATOR.finditer(text, start, end)]
 
@@ -45,8 +45,8 @@ def test_separator_jumps_find_what_the_pattern_finds(text, start, end):
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=list(" \n\t\x1c.,'’-&aĐ1\u0301"), max_size=25), st.integers(0, 8), st.integers(0, 4), st.integers(0, 4))
 def test_word_count_takes_shortcuts_but_agrees(text, n, cut_start, cut_end):
-    from quotes.extract.context import has_words
-    from quotes.extract.mentions import TOKEN
+    from quotes.extraction.context import has_words
+    from quotes.extraction.mentions import TOKEN
 
     start, end = min(cut_start, len(text)), max(len(text) - cut_end, 0)
     expected = len(TOKEN.findall(text, start, max(start, end))) >= n
@@ -60,7 +60,7 @@ def test_letter_test_agrees_with_the_regex_class(text):
 
     import regex
 
-    from quotes.extract.segment import is_letter
+    from quotes.extraction.segment import is_letter
 
     letter = regex.compile(r"[\p{L}\p{M}\p{N}]")
     for char in text:
@@ -71,6 +71,6 @@ def test_letter_test_agrees_with_the_regex_class(text):
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=list(" \n\ta\u00a0\u200b\x07"), max_size=20))
 def test_trailing_space_shortcut_agrees_with_the_pattern(text):
-    from quotes.extract.normalise import _TRAILING_SPACE, strip_trailing_spaces
+    from quotes.extraction.normalise import _TRAILING_SPACE, strip_trailing_spaces
 
     assert strip_trailing_spaces(text) == _TRAILING_SPACE.sub("", text).strip()

@@ -1,4 +1,4 @@
-"""The rule registry (quotes/extract/rules.py) is the one place rules, families and rejection
+"""The rule registry (quotes/extraction/rules.py) is the one place rules, families and rejection
 reasons are named: everything registered is documented and exercised, nothing else is emitted,
 and the package's layers import in one direction."""
 
@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from quotes.extract import rules
-from quotes.extract.context import ArticleContext
-from quotes.extract.lexicon import load
-from quotes.extract.segment import segment
+from quotes.extraction import rules
+from quotes.extraction.context import ArticleContext
+from quotes.extraction.lexicon import load
+from quotes.extraction.segment import segment
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"

@@ -246,7 +246,8 @@ def test_compiled_and_plain_python_give_the_same_dataset(corpus, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(plain)}
     subprocess.run([sys.executable, "-m", "quotes", "build", *inputs, "--out", str(tmp_path / "plain_out"),
                     "--workers", "1"], cwd=plain, env=env, check=True, capture_output=True)
-    probe = [sys.executable, "-c", "import quotes, quotes.extract.runner; print(quotes.compiled_modules(), quotes.extract.runner.__file__)"]
+    code = "import quotes, quotes.extraction.runner as runner; print(quotes.compiled_modules(), runner.__file__)"
+    probe = [sys.executable, "-c", code]
     assert subprocess.run(probe, cwd=plain, env=env, capture_output=True, text=True, check=True).stdout.startswith(
         f"[] {plain}")
     assert hashes(tmp_path / "plain_out") == hashes(tmp_path / "compiled")

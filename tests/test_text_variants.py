@@ -5,9 +5,9 @@ import unicodedata
 import pytest
 
 from quotes.dataset.read import make_article
-from quotes.extract.normalise import fold_key, normalise
-from quotes.extract.pipeline import extract_article
-from quotes.extract.segment import segment
+from quotes.extraction.normalise import fold_key, normalise
+from quotes.extraction.pipeline import extract_article
+from quotes.extraction.segment import segment
 
 SENTENCE = "Ông Hoàng Văn Thủy, Chủ tịch UBND xã Hòa Bình, cho biết: “Chúng tôi sẽ hỗ trợ từng hộ dân.”"
 
@@ -84,7 +84,7 @@ def test_fold_key_keeps_words_that_differ_apart(a, b):
 
 
 def test_phrase_matcher_prefers_the_longest_phrase_and_whole_words():
-    from quotes.extract.lexicon import phrase_matcher
+    from quotes.extraction.lexicon import phrase_matcher
 
     matcher = phrase_matcher(["nói", "nói thêm", "cho biết", "hoà giải"])
     text = "Ông nói  thêm rằng hòa giải xong; bà nóiii không, rồi cho biết thêm."
@@ -95,7 +95,7 @@ def test_phrase_matcher_prefers_the_longest_phrase_and_whole_words():
 def test_lower_case_lexicon_pattern_matches_any_case_with_the_same_offsets():
     import pytest
 
-    from quotes.extract.lexicon import lower_case_pattern
+    from quotes.extraction.lexicon import lower_case_pattern
 
     credit = lower_case_pattern(r"\(?(?:ảnh|video):\s*")
     text = "Đội bóng về nước. ẢNH: Hải Nam (Video: VTV) İstanbul ảnh: X"

@@ -31,8 +31,8 @@ from quotes.dataset.read import RawRecord, read_raw, source_files
 from quotes.dataset.shards import WORK_FORMAT, cycle_collection_paused, run_shard, shard_counts, shard_done
 from quotes.dataset.write import output_folder
 from quotes.errors import InputError
-from quotes.extract.lexicon import lexicon_hash
-from quotes.extract.pipeline import warm_up
+from quotes.extraction.lexicon import lexicon_hash
+from quotes.extraction.pipeline import warm_up
 
 SCHEMA_VERSION = "3"  # 3: speaker_gender and gender_evidence; the speakers table counts genders
 BATCH_SIZE = 1000

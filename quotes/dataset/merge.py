@@ -44,8 +44,8 @@ from quotes.dataset.shards import (
 )
 from quotes.dataset.splits import split_of
 from quotes.dataset.write import TableWriter, table_of
-from quotes.extract.normalise import fold_key
-from quotes.extract.speakers import speaker_id
+from quotes.extraction.normalise import fold_key
+from quotes.extraction.speakers import speaker_id
 
 FAN_IN = 16  # files merged at once; more shards than this are first merged into sorted runs
 

@@ -30,7 +30,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from quotes.errors import DatasetError, InputError
-from quotes.extract.normalise import normalise
+from quotes.extraction.normalise import normalise
 from quotes.records import Article
 
 OPTIONAL_FIELDS = ("url", "outlet", "published")

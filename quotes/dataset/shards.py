@@ -23,8 +23,8 @@ import pyarrow as pa
 from quotes.dataset.read import RawRecord, to_article
 from quotes.dataset.schema import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA
 from quotes.dataset.write import article_columns, quote_columns, rejection_columns
-from quotes.extract.normalise import fold_key
-from quotes.extract.pipeline import extract_article
+from quotes.extraction.normalise import fold_key
+from quotes.extraction.pipeline import extract_article
 from quotes.records import Article, Quote, Rejection, short_hash
 
 # In shards every row carries its article's text hash, so the merge can keep one copy of an

@@ -32,13 +32,13 @@ from quotes.dataset.build import build
 from quotes.dataset.merge import merge
 from quotes.dataset.read import read_raw, source_files, to_article
 from quotes.dataset.shards import cycle_collection_paused, process_batch, shard_tables, write_shard
-from quotes.extract.mentions import _edges, _parse_cached
-from quotes.extract.normalise import fold_key
-from quotes.extract.pipeline import extract_article
-from quotes.extract.quote_mark_rules import manner_cue
-from quotes.extract.runner import detect
-from quotes.extract.segment import segment
-from quotes.extract.speakers import SpeakerIndex, canonical_title, speaker_id
+from quotes.extraction.mentions import _edges, _parse_cached
+from quotes.extraction.normalise import fold_key
+from quotes.extraction.pipeline import extract_article
+from quotes.extraction.quote_mark_rules import manner_cue
+from quotes.extraction.runner import detect
+from quotes.extraction.segment import segment
+from quotes.extraction.speakers import SpeakerIndex, canonical_title, speaker_id
 
 # Sentence templates in our own words, recombined with names and places: every attribution
 # shape the extractor handles, plus narrative sentences with no quote.

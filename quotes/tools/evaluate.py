@@ -9,8 +9,8 @@ from pathlib import Path
 
 from quotes.dataset.read import dataset_table
 from quotes.errors import GoldError
-from quotes.extract.lexicon import load
-from quotes.extract.normalise import fold_key
+from quotes.extraction.lexicon import load
+from quotes.extraction.normalise import fold_key
 from quotes.records import short_hash
 
 STRICT_OVERLAP = 0.8

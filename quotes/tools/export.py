@@ -23,8 +23,8 @@ import regex
 from quotes.dataset.read import dataset_table
 from quotes.dataset.write import output_folder
 from quotes.errors import InputError
-from quotes.extract.segment import segment
-from quotes.extract.speakers import scan_person_mentions
+from quotes.extraction.segment import segment
+from quotes.extraction.speakers import scan_person_mentions
 from quotes.records import short_hash
 
 LABEL_CONFIG = """<View>

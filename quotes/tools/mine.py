@@ -22,8 +22,8 @@ from pathlib import Path
 import regex
 
 from quotes.dataset.read import read_raw, to_article
-from quotes.extract.lexicon import load
-from quotes.extract.normalise import fold_key
+from quotes.extraction.lexicon import load
+from quotes.extraction.normalise import fold_key
 
 KINDS = ("cues", "roles", "theo")
 WORD = r"(?<![\p{L}\p{M}])[\p{Ll}\p{M}]+"  # a whole lower-case word

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from quotes.dataset.read import dataset_table
 from quotes.dataset.write import output_folder
-from quotes.extract.speakers import PEOPLE
+from quotes.extraction.speakers import PEOPLE
 from quotes.records import short_hash
 
 STYLE = """

@@ -14,7 +14,7 @@ from pathlib import Path
 import regex
 
 from quotes.dataset.read import dataset_table
-from quotes.extract.speakers import PEOPLE
+from quotes.extraction.speakers import PEOPLE
 
 GENDERS = ("female", "male", "unknown")
 MONTH = regex.compile(r"\d{4}-\d{2}")  # the month of an ISO date as written (2017-02-06, 2017-02-06T10:00+07:00)

@@ -1,4 +1,4 @@
-"""Lexicons: reviewable TSV files in quotes/extract/lexicons, loaded once and compiled to regexes."""
+"""Lexicons: reviewable TSV files in quotes/extraction/lexicons, loaded once and compiled to regexes."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from itertools import product
 
 import regex
 
-from quotes.extract.normalise import OLD_TO_NEW_TONE, fold_key
-from quotes.extract.rules import REASONS_BY_NAME
+from quotes.extraction.normalise import OLD_TO_NEW_TONE, fold_key
+from quotes.extraction.rules import REASONS_BY_NAME
 
-LEXICON_DIR = resources.files("quotes.extract") / "lexicons"
+LEXICON_DIR = resources.files("quotes.extraction") / "lexicons"
 
 # Vietnamese words are runs of letters (with combining marks); \b in `re` splits NFD words.
 WORD_START = r"(?<![\p{L}\p{M}\p{N}])"
@@ -198,7 +198,7 @@ def load() -> Lexicons:
     traps = {fold_key(r["phrase"]): r["reason"] for r in read_tsv("traps.tsv")}
     unknown = sorted(set(traps.values()) - set(REASONS_BY_NAME))
     if unknown:
-        raise ValueError(f"traps.tsv: reasons not registered in quotes/extract/rules.py: {unknown}")
+        raise ValueError(f"traps.tsv: reasons not registered in quotes/extraction/rules.py: {unknown}")
     sources = read_tsv("sources.tsv")
     honorifics = {fold_key(r["word"]): (r["gender"], r["number"]) for r in read_tsv("honorifics.tsv")}
     titles = _folded("titles.tsv", "title")

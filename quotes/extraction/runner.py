@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from quotes.extract.context import ArticleContext, Candidate
-from quotes.extract.cue_rules import detect_cues
-from quotes.extract.headline_rules import detect_headline_colon
-from quotes.extract.quote_mark_rules import leftover_spans, nested_quotes
-from quotes.extract.rules import FURNITURE, PAGE_FURNITURE
-from quotes.extract.segment import Segmented, Sentence
-from quotes.extract.source_rules import detect_sources
+from quotes.extraction.context import ArticleContext, Candidate
+from quotes.extraction.cue_rules import detect_cues
+from quotes.extraction.headline_rules import detect_headline_colon
+from quotes.extraction.quote_mark_rules import leftover_spans, nested_quotes
+from quotes.extraction.rules import FURNITURE, PAGE_FURNITURE
+from quotes.extraction.segment import Segmented, Sentence
+from quotes.extraction.source_rules import detect_sources
 from quotes.records import Rejection
 
 SENTENCE_FAMILIES: tuple[Callable[[ArticleContext, Sentence], None], ...] = (

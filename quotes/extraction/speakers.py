@@ -18,11 +18,11 @@ from itertools import islice
 
 import regex
 
-from quotes.extract.lexicon import load
-from quotes.extract.limits import ENTITY_SEARCH_LIMIT, MAX_MENTION_CHARS, MAX_NAME_RUN_ENDS
-from quotes.extract.mentions import PARENTHESIS, parse_mention
-from quotes.extract.normalise import VIETNAMESE_LETTERS, fold_key
-from quotes.extract.segment import inside_any
+from quotes.extraction.lexicon import load
+from quotes.extraction.limits import ENTITY_SEARCH_LIMIT, MAX_MENTION_CHARS, MAX_NAME_RUN_ENDS
+from quotes.extraction.mentions import PARENTHESIS, parse_mention
+from quotes.extraction.normalise import VIETNAMESE_LETTERS, fold_key
+from quotes.extraction.segment import inside_any
 from quotes.records import Mention, short_hash
 
 TYPE_OF_KIND = {"organization": "organization", "group": "group", "unnamed": "unnamed"}

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 
 import regex
 
-from quotes.extract.context import SEPARATOR, ArticleContext, Candidate
-from quotes.extract.lexicon import WORD_END, WORD_START, Cue, modifier_regex
-from quotes.extract.limits import MAX_APPOSITION_WORDS, MAX_APPOSITIONS, MAX_PREFIX_WORDS
-from quotes.extract.mentions import TOKEN, mention_prefixes, parse_mention, strip_edges
-from quotes.extract.normalise import VIETNAMESE_LETTERS, fold_key
-from quotes.extract.rules import Rule
-from quotes.extract.segment import Sentence
+from quotes.extraction.context import SEPARATOR, ArticleContext, Candidate
+from quotes.extraction.lexicon import WORD_END, WORD_START, Cue, modifier_regex
+from quotes.extraction.limits import MAX_APPOSITION_WORDS, MAX_APPOSITIONS, MAX_PREFIX_WORDS
+from quotes.extraction.mentions import TOKEN, mention_prefixes, parse_mention, strip_edges
+from quotes.extraction.normalise import VIETNAMESE_LETTERS, fold_key
+from quotes.extraction.rules import Rule
+from quotes.extraction.segment import Sentence
 from quotes.records import Mention
 
 CONJUNCTION = regex.compile(WORD_START + r"(?:nhưng|và|song|rồi|còn|đồng thời)" + WORD_END

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import regex
 
-from quotes.extract.context import ArticleContext
-from quotes.extract.mentions import parse_mention
-from quotes.extract.rules import HEADLINE_COLON
-from quotes.extract.segment import Sentence
+from quotes.extraction.context import ArticleContext
+from quotes.extraction.mentions import parse_mention
+from quotes.extraction.rules import HEADLINE_COLON
+from quotes.extraction.segment import Sentence
 
 HEADLINE_SPEAKER = regex.compile(r"([^:“”\"«»]{2,60}):\s+")
 # Words a speaker uses of themselves or their listeners: "Hương Giang: Tôi không ...".

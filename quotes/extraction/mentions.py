@@ -14,8 +14,8 @@ from itertools import takewhile
 
 import regex
 
-from quotes.extract.lexicon import WORD_END, WORD_START, load, modifier_regex
-from quotes.extract.limits import (
+from quotes.extraction.lexicon import WORD_END, WORD_START, load, modifier_regex
+from quotes.extraction.limits import (
     MAX_DESCRIPTION_WORDS,
     MAX_LOWER_CASE_RUN,
     MAX_MENTION_CHARS,
@@ -24,7 +24,7 @@ from quotes.extract.limits import (
     MAX_ROLE_WORDS,
     MAX_TITLE_TOKENS,
 )
-from quotes.extract.normalise import fold_key
+from quotes.extraction.normalise import fold_key
 from quotes.records import Mention
 
 TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}&'’.-]*[\p{L}\p{M}\p{N}])?\.?")

@@ -13,10 +13,10 @@ from itertools import islice
 
 import regex
 
-from quotes.extract.lexicon import Lexicons, load
-from quotes.extract.limits import MIN_INDIRECT_WORDS, QUOTE_LOOKBACK
-from quotes.extract.mentions import TOKEN
-from quotes.extract.rules import (
+from quotes.extraction.lexicon import Lexicons, load
+from quotes.extraction.limits import MIN_INDIRECT_WORDS, QUOTE_LOOKBACK
+from quotes.extraction.mentions import TOKEN
+from quotes.extraction.rules import (
     CONTENT_TOO_SHORT,
     FAMILIES_BY_NAME,
     OVERLAPS_EARLIER_QUOTE,
@@ -26,7 +26,7 @@ from quotes.extract.rules import (
     Reason,
     Rule,
 )
-from quotes.extract.segment import Paragraph, QuoteSpan, Segmented, Sentence, inside_any, is_letter
+from quotes.extraction.segment import Paragraph, QuoteSpan, Segmented, Sentence, inside_any, is_letter
 from quotes.records import Mention, Rejection
 
 SEPARATOR = regex.compile(r"\s*[,;:–—]\s*|\s+-\s+|\s*-\s+|\s+-(?=\S)")
@@ -199,9 +199,9 @@ class ArticleContext:
 
     def reject(self, start: int, end: int, reason: Reason, by: Rule | Family) -> None:
         if REASONS_BY_NAME.get(reason.name) is not reason:
-            raise ValueError(f"reason {reason.name!r} is not registered in quotes/extract/rules.py")
+            raise ValueError(f"reason {reason.name!r} is not registered in quotes/extraction/rules.py")
         if RULES_BY_NAME.get(by.name) is not by and FAMILIES_BY_NAME.get(by.name) is not by:
-            raise ValueError(f"{by.name!r} is neither a registered rule nor a family (quotes/extract/rules.py)")
+            raise ValueError(f"{by.name!r} is neither a registered rule nor a family (quotes/extraction/rules.py)")
         self.rejections.append(Rejection(self.article_id, start, end, self.text[start:end], reason.name, by.name))
 
     def emit(self, sentence: Sentence, start: int, end: int, rule: Rule, mention: Mention | None,
@@ -209,7 +209,7 @@ class ArticleContext:
         """Type the content by its quotation marks and record the candidate, unless it is too
         short or overlaps a quote already found."""
         if RULES_BY_NAME.get(rule.name) is not rule:
-            raise ValueError(f"rule {rule.name!r} is not registered in quotes/extract/rules.py")
+            raise ValueError(f"rule {rule.name!r} is not registered in quotes/extraction/rules.py")
         spans = [s for s in self.spans_in(start, end) if s.outer_end <= end + 1]
         quote_type, start, end = self.classify(start, end, spans)
         if quote_type == "indirect" and not has_words(self.text, start, end, MIN_INDIRECT_WORDS):

@@ -12,12 +12,12 @@ from functools import lru_cache
 
 import regex
 
-from quotes.extract.context import DASH, END_PUNCT, SEPARATOR, ArticleContext, Candidate, has_words
-from quotes.extract.lexicon import Cue, load
-from quotes.extract.limits import MAX_COLON_GAP_WORDS, MAX_DASH_APPOSITION_WORDS, MAX_MANNER_WORDS, MAX_PREFIX_WORDS, SCARE_QUOTE_WORDS
-from quotes.extract.mentions import TOKEN, mention_prefixes, parse_mention
-from quotes.extract.normalise import fold_key
-from quotes.extract.rules import (
+from quotes.extraction.context import DASH, END_PUNCT, SEPARATOR, ArticleContext, Candidate, has_words
+from quotes.extraction.lexicon import Cue, load
+from quotes.extraction.limits import MAX_COLON_GAP_WORDS, MAX_DASH_APPOSITION_WORDS, MAX_MANNER_WORDS, MAX_PREFIX_WORDS, SCARE_QUOTE_WORDS
+from quotes.extraction.mentions import TOKEN, mention_prefixes, parse_mention
+from quotes.extraction.normalise import fold_key
+from quotes.extraction.rules import (
     AFTER_INTRODUCTION,
     COLON_SPEAKER,
     FLOATING_CONTINUATION,
@@ -26,8 +26,8 @@ from quotes.extract.rules import (
     QUOTE_MARKS,
     SCARE_QUOTE_OR_NAME,
 )
-from quotes.extract.segment import QuoteSpan, Sentence, pair_quote_marks
-from quotes.extract.subjects import CueMatch, emit_with_cue, looks_like_common_word, set_off_subject
+from quotes.extraction.segment import QuoteSpan, Sentence, pair_quote_marks
+from quotes.extraction.subjects import CueMatch, emit_with_cue, looks_like_common_word, set_off_subject
 from quotes.records import Mention
 
 BEFORE_COLON = regex.compile(r"([^,;:.“”\"«»]{1,120}):\s*$")

@@ -7,12 +7,12 @@ build and any batch engine.
 
 from __future__ import annotations
 
-from quotes.extract.context import Candidate
-from quotes.extract.lexicon import load
-from quotes.extract.rules import RULES_BY_NAME
-from quotes.extract.runner import detect
-from quotes.extract.segment import segment
-from quotes.extract.speakers import Entity, SpeakerIndex, gender_of, speaker_id
+from quotes.extraction.context import Candidate
+from quotes.extraction.lexicon import load
+from quotes.extraction.rules import RULES_BY_NAME
+from quotes.extraction.runner import detect
+from quotes.extraction.segment import segment
+from quotes.extraction.speakers import Entity, SpeakerIndex, gender_of, speaker_id
 from quotes.records import Article, Quote, Rejection, short_hash
 
 # Without calibration, confidence is the rule's base confidence (rules.py) less what the speaker link costs.

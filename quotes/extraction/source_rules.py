@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import regex
 
-from quotes.extract.context import DASH, ArticleContext
-from quotes.extract.lexicon import Cue
-from quotes.extract.limits import MAX_ASIDE_HEAD_WORDS, MAX_SOURCE_APPOSITION_WORDS
-from quotes.extract.mentions import parse_mention, strip_edges
-from quotes.extract.normalise import fold_key
-from quotes.extract.rules import SOURCE, SOURCE_AFTER, SOURCE_BEFORE, SOURCE_INTERRUPTED, THEO_NOT_A_SOURCE, THEO_WITHOUT_SPEAKER, Rule
-from quotes.extract.segment import Sentence
-from quotes.extract.subjects import CueMatch, emit_with_cue, predicate_starts
+from quotes.extraction.context import DASH, ArticleContext
+from quotes.extraction.lexicon import Cue
+from quotes.extraction.limits import MAX_ASIDE_HEAD_WORDS, MAX_SOURCE_APPOSITION_WORDS
+from quotes.extraction.mentions import parse_mention, strip_edges
+from quotes.extraction.normalise import fold_key
+from quotes.extraction.rules import SOURCE, SOURCE_AFTER, SOURCE_BEFORE, SOURCE_INTERRUPTED, THEO_NOT_A_SOURCE, THEO_WITHOUT_SPEAKER, Rule
+from quotes.extraction.segment import Sentence
+from quotes.extraction.subjects import CueMatch, emit_with_cue, predicate_starts
 from quotes.records import Mention
 
 # `Theo S, Q` and `Theo S thì Q`.

@@ -13,12 +13,12 @@ from itertools import islice
 
 import regex
 
-from quotes.extract.context import END_PUNCT, ArticleContext, has_words
-from quotes.extract.lexicon import WORD_END, WORD_START, modifier_regex
-from quotes.extract.limits import MAX_ASIDE_HEAD_WORDS, MAX_BARE_CLAUSE_WORDS, SCARE_QUOTE_WORDS, THEO_LOOKBACK_CHARS
-from quotes.extract.mentions import TOKEN, parse_mention
-from quotes.extract.normalise import fold_key
-from quotes.extract.rules import (
+from quotes.extraction.context import END_PUNCT, ArticleContext, has_words
+from quotes.extraction.lexicon import WORD_END, WORD_START, modifier_regex
+from quotes.extraction.limits import MAX_ASIDE_HEAD_WORDS, MAX_BARE_CLAUSE_WORDS, SCARE_QUOTE_WORDS, THEO_LOOKBACK_CHARS
+from quotes.extraction.mentions import TOKEN, parse_mention
+from quotes.extraction.normalise import fold_key
+from quotes.extraction.rules import (
     CUE,
     CUE_AFTER,
     CUE_BEFORE,
@@ -34,9 +34,9 @@ from quotes.extract.rules import (
     QUOTED_BY,
     REASONS_BY_NAME,
 )
-from quotes.extract.segment import Sentence
-from quotes.extract.source_rules import THEO_CLOSING
-from quotes.extract.subjects import CueMatch, adjunct_starts, emit_with_cue, find_subject, predicate_starts
+from quotes.extraction.segment import Sentence
+from quotes.extraction.source_rules import THEO_CLOSING
+from quotes.extraction.subjects import CueMatch, adjunct_starts, emit_with_cue, find_subject, predicate_starts
 
 ADDRESSEE = regex.compile(r"\s*(?:với|trước|cho|trên|qua)\s+[^,:;.!?“”\"«»]{1,50}?(?=\s*(?:rằng|là|:|,)" + WORD_END + ")", regex.IGNORECASE)
 # An object before the complementiser: "nhắc lại lập trường rằng", "gọi cuộc đàm phán là".

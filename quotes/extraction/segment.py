@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from quotes.extract.lexicon import load
+from quotes.extraction.lexicon import load
 
 
 @dataclass(slots=True)
