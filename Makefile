@@ -36,6 +36,7 @@ dataset: $(BUILT)
 # The next release after a change: make release BUMP=minor (major: columns or types changed;
 # minor: rows changed; patch: metadata only).
 release: $(BUILT)
+	@[ -n "$(BUMP)" ] || { echo "make release needs BUMP=major, minor or patch (see quotes release --help)" >&2; exit 2; }
 	$(BIN)/quotes release seeds --data data --gold data/gold/seeds.jsonl --bump $(BUMP)
 
 # Lint and import order (ruff), types (mypy), then pytest. The review page is rendered in
