@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -155,3 +156,18 @@ def test_a_real_annotated_export_gives_gold_with_the_correction(tmp_path, quotes
     gold = {(g["article_id"], g["start"], g["end"]): g for g in map(json.loads, (tmp_path / "gold.jsonl").read_text("utf-8").splitlines())}
     assert len(gold) == 74  # the seed quotes of the release the tasks were made from (v1.0.0)
     assert gold[("000_1a3755d6c47265a5", 157, 201)]["speaker"] == "Người sửa"  # corrected by hand in Label Studio
+
+
+def test_review_escapes_every_column_of_a_crafted_dataset(tmp_path, quotes_cli):
+    """A dataset from someone else: markup in ids, types and rules must stay text."""
+    crafted = tmp_path / "crafted"
+    shutil.copytree(DATA, crafted, ignore=shutil.ignore_patterns("releases", "gold"))
+    table = pq.read_table(crafted / "quotes.parquet")
+    evil = "<script>alert(1)</script>"
+    for column in ("quote_id", "quote_type", "rule", "speaker_type"):
+        table = table.set_column(table.schema.get_field_index(column), column,
+                                 pa.array([evil] * table.num_rows, table.schema.field(column).type))
+    pq.write_table(table, crafted / "quotes.parquet")
+    quotes_cli("review", crafted, "--out", tmp_path / "report")
+    pages = list((tmp_path / "report").rglob("*.html"))
+    assert pages and not any("<script>alert" in page.read_text("utf-8") for page in pages)

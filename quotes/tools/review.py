@@ -36,8 +36,19 @@ nav{margin-bottom:1rem}
 """
 
 
+def esc(value: object) -> str:
+    """Every value from the dataset goes through here: a dataset may come from anyone, and any
+    column (ids, types, rules as well as texts) can hold markup."""
+    return html.escape("" if value is None else str(value))
+
+
+def clip(text: str, length: int) -> str:
+    """Text cut to a length, never without a visible ellipsis."""
+    return text if len(text) <= length else text[:length - 1].rstrip() + "…"
+
+
 def page(title: str, body: str) -> str:
-    return (f"<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
+    return (f"<!doctype html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{esc(title)}</title>"
             f"<style>{STYLE}</style></head><body>{body}</body></html>\n")
 
 
@@ -61,12 +72,12 @@ def bar_chart(title: str, counts: list[tuple[str, int]]) -> str:
     for i, (label, n) in enumerate(counts):
         w = int(200 * n / top)
         y = i * row
-        bars.append(f'<text x="0" y="{y + 14}" font-size="12">{html.escape(label[:28])}</text>'
+        bars.append(f'<text x="0" y="{y + 14}" font-size="12">{esc(clip(label, 28))}</text>'
                     f'<rect x="150" y="{y + 3}" width="{w}" height="{row - 6}" fill="#5c8fd6">'
-                    f'<title>{html.escape(label)}: {n}</title></rect>'
+                    f'<title>{esc(label)}: {n}</title></rect>'
                     f'<text x="{155 + w}" y="{y + 14}" font-size="12">{n}</text>')
     height = max(row * len(counts), row)
-    return (f'<div class="chart"><h3>{html.escape(title)}</h3><svg role="img" aria-label="{html.escape(title)}" '
+    return (f'<div class="chart"><h3>{esc(title)}</h3><svg role="img" aria-label="{esc(title)}" '
             f'width="{width + 40}" height="{height}">{"".join(bars)}</svg></div>')
 
 
@@ -84,10 +95,10 @@ def highlighted(text: str, quotes: list[dict]) -> str:
         tip = (f"{q['quote_type']} · rule {q['rule']} · confidence {q['confidence']:.2f} · "
                f"speaker {q['speaker'] or '(none)'} ({q['attribution']})")
         style = f"background:{colour(q['speaker_id'])}"
-        marks.append((q["start"], 1, f'<span class="q" id="{q["quote_id"]}" style="{style}" title="{html.escape(tip)}" '
-                                     f'data-type="{q["quote_type"]}" data-speaker="{html.escape(q["speaker"] or "")}">', "open"))
-        badges = f'<span class="badge {q["quote_type"]}">{q["quote_type"]}</span>' + "".join(
-            f'<span class="flag">{html.escape(f)}</span>' for f in q["flags"])
+        marks.append((q["start"], 1, f'<span class="q" id="{esc(q["quote_id"])}" style="{style}" title="{esc(tip)}" '
+                                     f'data-type="{esc(q["quote_type"])}" data-speaker="{esc(q["speaker"])}">', "open"))
+        badges = f'<span class="badge {esc(q["quote_type"])}">{esc(q["quote_type"])}</span>' + "".join(
+            f'<span class="flag">{esc(f)}</span>' for f in q["flags"])
         marks.append((q["end"], 0, "</span>" + badges, "close"))
         for start, end, css in ((q["cue_start"], q["cue_end"], "cue"), (q["speaker_start"], q["speaker_end"], "spk")):
             # Marks must nest: skip a cue or mention inside a quote or over another mark.
@@ -99,10 +110,10 @@ def highlighted(text: str, quotes: list[dict]) -> str:
     marks.sort(key=lambda m: (m[0], m[1]))
     out, pos = [], 0
     for offset, _, tag, _ in marks:
-        out.append(html.escape(text[pos:offset]))
+        out.append(esc(text[pos:offset]))
         out.append(tag)
         pos = max(pos, offset)
-    out.append(html.escape(text[pos:]))
+    out.append(esc(text[pos:]))
     return "".join(out)
 
 
@@ -127,12 +138,12 @@ def _write_article(out: Path, article: dict, quotes: list[dict]) -> None:
     quotes = sorted(quotes, key=lambda q: (q["start"], -q["end"]))
     top_level = [q for q in quotes if not q["parent_quote_id"]]
     rows = "".join(
-        f'<tr><td><a href="#{q["quote_id"]}">{html.escape(q["quote"][:80])}</a></td><td>{q["quote_type"]}</td>'
-        f'<td>{html.escape(q["speaker"] or "")}</td><td>{html.escape(q["cue"] or "")}</td><td>{q["rule"]}</td>'
+        f'<tr><td><a href="#{esc(q["quote_id"])}">{esc(clip(q["quote"], 80))}</a></td><td>{esc(q["quote_type"])}</td>'
+        f'<td>{esc(q["speaker"])}</td><td>{esc(q["cue"])}</td><td>{esc(q["rule"])}</td>'
         f'<td>{q["confidence"]:.2f}</td></tr>' for q in quotes)
     body = (f'<nav><a href="../index.html">all articles</a> · <a href="../speakers.html">speakers</a></nav>'
-            f'<h1>{html.escape(article["title"] or article["article_id"])}</h1>'
-            f'<p>article <code>{html.escape(article["article_id"])}</code> · {len(quotes)} quotes</p>'
+            f'<h1>{esc(article["title"] or article["article_id"])}</h1>'
+            f'<p>article <code>{esc(article["article_id"])}</code> · {len(quotes)} quotes</p>'
             f'<div class="text">{highlighted(article["text"], top_level)}</div>'
             f'<h2>Quotes</h2><table><tr><th>quote</th><th>type</th><th>speaker</th><th>cue</th><th>rule</th>'
             f'<th>confidence</th></tr>{rows}</table>')
@@ -147,10 +158,10 @@ def _write_speakers(out: Path, quotes: list[dict]) -> None:
     for name, rows in sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         anchor = "s-" + short_hash(name, 12)
         items = "".join(
-            f'<li><a href="articles/{page_name(q["article_id"])}#{q["quote_id"]}">{html.escape(q["quote"][:120])}</a> '
-            f'<span class="badge {q["quote_type"]}">{q["quote_type"]}</span></li>' for q in rows)
-        sections.append(f'<h2 id="{anchor}" style="background:{colour(rows[0]["speaker_id"])}">{html.escape(name)} '
-                        f'<small>({len(rows)} quotes, {rows[0]["speaker_type"] or "?"})</small></h2><ul>{items}</ul>')
+            f'<li><a href="articles/{page_name(q["article_id"])}#{esc(q["quote_id"])}">{esc(clip(q["quote"], 120))}</a> '
+            f'<span class="badge {esc(q["quote_type"])}">{esc(q["quote_type"])}</span></li>' for q in rows)
+        sections.append(f'<h2 id="{anchor}" style="background:{colour(rows[0]["speaker_id"])}">{esc(name)} '
+                        f'<small>({len(rows)} quotes, {esc(rows[0]["speaker_type"] or "?")})</small></h2><ul>{items}</ul>')
     body = '<nav><a href="index.html">all articles</a></nav><h1>Speakers</h1>' + "".join(sections)
     (out / "speakers.html").write_text(page("Speakers", body), "utf-8")
 
@@ -169,7 +180,7 @@ def _index(articles: list[dict], quotes: list[dict], by_article: dict[str, list[
         bar_chart("Quotes of people by speaker gender", [(g, genders[g]) for g in ("female", "male", "unknown")]),
     ])
     rows = "".join(
-        f'<tr><td><a href="articles/{page_name(a["article_id"])}">{html.escape(a["title"] or a["article_id"])}</a></td>'
+        f'<tr><td><a href="articles/{page_name(a["article_id"])}">{esc(a["title"] or a["article_id"])}</a></td>'
         f'<td>{len(by_article.get(a["article_id"], []))}</td></tr>' for a in articles)
     body = (f'<h1>Quote review</h1><p>{len(articles)} articles, {len(quotes)} quotes. '
             f'<a href="speakers.html">Speaker index</a></p><div class="charts">{charts}</div>'
