@@ -204,3 +204,15 @@ def test_mutated_news_text_never_breaks_an_invariant(mutations, nfd):
         assert article.text[r.start:r.end] == r.text
     again, _ = extract_article(make_article("m", text, "m.txt"))
     assert [(q.quote_id, q.speaker, q.quote_type) for q in again] == [(q.quote_id, q.speaker, q.quote_type) for q in quotes]
+
+
+def test_ids_that_are_neither_strings_nor_integers_are_malformed(tmp_path):
+    """1e400 would read as inf, NaN as nan and an object as its repr: no canonical id."""
+    source = tmp_path / "ids.jsonl"
+    source.write_text('{"id": 1e400, "text": "Ông Lê Văn An cho biết giá lúa tăng."}\n'
+                      '{"id": NaN, "text": "Ông Lê Văn An cho biết giá lúa tăng mạnh."}\n'
+                      '{"id": {"k": 1}, "text": "Ông Lê Văn An cho biết giá lúa tăng nhẹ."}\n'
+                      '{"id": 7, "text": "Ông Lê Văn An cho biết giá lúa giảm."}\n', "utf-8")
+    records = list(read.read_raw([source]))
+    assert [r.status for r in records] == ["malformed", "malformed", "malformed", "ok"]
+    assert records[3].article_id == "7" and "'id' is not a string or an integer" in records[0].status_reason

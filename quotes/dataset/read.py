@@ -226,6 +226,9 @@ def _from_record(record, path: Path, number: int) -> RawRecord:
     if not isinstance(record, dict):
         return _bad(path, number, f"line {number}: not a JSON object")
     article_id = record.get("id", record.get("article_id"))
+    if isinstance(article_id, bool) or not isinstance(article_id, (str, int, type(None))):
+        # 1e400, NaN, {"k": 1}: no canonical text form; a string or an integer (1 reads as "1") has one
+        return _bad(path, number, f"line {number}: 'id' is not a string or an integer")
     if article_id is None or str(article_id).strip() == "":
         article_id = f"{path.stem}-{number}"
     text = record.get("text")
