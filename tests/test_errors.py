@@ -222,3 +222,18 @@ def test_a_command_piped_to_head_stops_quietly(tmp_path):
 
     result = subprocess.run(f"{sys.executable} -m quotes rules | head -1", shell=True, capture_output=True, text=True)
     assert result.stdout.startswith("| rule |") and result.stderr == ""
+
+
+def test_a_folder_with_no_input_files_is_named_before_anything_is_written(tmp_path, quotes_cli):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = quotes_cli("build", empty, "--out", tmp_path / "out", check=False)
+    assert result.returncode == 2 and str(empty) in result.stderr and "no .txt" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_table_file_stands_for_its_dataset_folder(tmp_path, quotes_cli):
+    from conftest import ROOT
+
+    quotes_cli("review", ROOT / "data" / "quotes.parquet", "--out", tmp_path / "report")
+    assert (tmp_path / "report" / "index.html").exists()

@@ -189,6 +189,8 @@ def build(sources: list[str], out: Path, workers: int | None = None, batch_size:
           split_by: str = "article", engine: str = "local", split_files: bool = False,
           extra_metadata: dict[str, str] | None = None, work: Path | None = None) -> BuildReport:
     started = time.monotonic()
+    if not source_files(sources):  # say so before writing anything
+        raise InputError(f"no .txt, .jsonl, .jsonl.gz, .jsonl.zst, .parquet or .csv files in {', '.join(map(str, sources))}")
     _load_before_forking()
     work = work or out / ".work"
     report = BuildReport()

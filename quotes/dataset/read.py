@@ -277,7 +277,10 @@ READERS = {"txt": read_txt, "jsonl": read_jsonl, "parquet": read_parquet, "csv":
 # -- a built dataset --------------------------------------------------------------------------
 
 def dataset_table(folder: Path, name: str, columns: list[str] | None = None) -> pa.Table:
-    """The table `name` (quotes, articles, ...) of a dataset folder written by `quotes build`."""
+    """The table `name` (quotes, articles, ...) of a dataset folder written by `quotes build`;
+    any of its table files stands for the folder (`quotes review data/quotes.parquet`)."""
+    if folder.is_file() and folder.suffix in (".parquet", ".csv"):
+        folder = folder.parent
     path = folder / f"{name}.parquet"
     if not path.is_file():
         raise DatasetError(f"{folder}: not a dataset folder (no {path.name}); give a folder written by `quotes build`")
