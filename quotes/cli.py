@@ -15,10 +15,13 @@ from quotes.errors import OutputError, QuotesError
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from quotes.dataset.build import BATCH_SIZE, build
+    from quotes.dataset.build import BATCH_SIZE, build, check_sources
+    from quotes.dataset.lock import exclusive
 
-    report = build(args.sources, Path(args.out), workers=args.workers, batch_size=args.batch_size or BATCH_SIZE,
-                   split_by=args.split_by, engine=args.engine)
+    check_sources(args.sources)
+    with exclusive(Path(args.out), "build"):  # a second build into the same folder is refused
+        report = build(args.sources, Path(args.out), workers=args.workers, batch_size=args.batch_size or BATCH_SIZE,
+                       split_by=args.split_by, engine=args.engine)
     print(f"built {args.out} in {report.seconds:.1f}s: {report.summary()}", file=sys.stderr)
     if report.ok == 0:
         print("quotes: error: no article could be read", file=sys.stderr)

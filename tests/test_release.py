@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from quotes.dataset import release as release_module
+from quotes.dataset.lock import LOCK_FILE
 from quotes.dataset.release import make_release, released, sha256
 from quotes.errors import ReleaseError
 from quotes.tools.evaluate import release_evaluation
@@ -22,7 +23,9 @@ EXTRA = "Ông Trần Quốc Huy, Giám đốc Sở Y tế, cho biết bệnh vi�
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file but the writer's lock (.quotes.lock: who is writing, not what was written)."""
+    return {p.relative_to(folder).as_posix(): sha256(p) for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != LOCK_FILE}
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from quotes import __version__
+from quotes.dataset.lock import worker_pool_options
 from quotes.dataset.merge import merge
 from quotes.dataset.read import RawRecord, read_raw, source_files
 from quotes.dataset.shards import WORK_FORMAT, cycle_collection_paused, run_shard, shard_counts, shard_done
@@ -156,7 +157,7 @@ def run_local(work: Path, jobs: Iterable[tuple[str, list[RawRecord]]], workers: 
         for key, batch in todo:
             finished(run_shard(batch, str(work), key), size_of(batch))
         return
-    with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=get_context("fork"), **worker_pool_options()) as pool:
         pending: dict = {}
         for key, batch in todo:
             if len(pending) >= 2 * workers:
@@ -185,12 +186,17 @@ def _load_before_forking() -> None:
     warm_up()
 
 
+def check_sources(sources: list[str]) -> None:
+    """Say that there is nothing to read before anything is written."""
+    if not source_files(sources):
+        raise InputError(f"no .txt, .jsonl, .jsonl.gz, .jsonl.zst, .parquet or .csv files in {', '.join(map(str, sources))}")
+
+
 def build(sources: list[str], out: Path, workers: int | None = None, batch_size: int = BATCH_SIZE,
           split_by: str = "article", engine: str = "local", split_files: bool = False,
           extra_metadata: dict[str, str] | None = None, work: Path | None = None) -> BuildReport:
     started = time.monotonic()
-    if not source_files(sources):  # say so before writing anything
-        raise InputError(f"no .txt, .jsonl, .jsonl.gz, .jsonl.zst, .parquet or .csv files in {', '.join(map(str, sources))}")
+    check_sources(sources)
     _load_before_forking()
     work = work or out / ".work"
     report = BuildReport()

@@ -28,6 +28,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from quotes.dataset.lock import worker_pool_options
 from quotes.dataset.schema import ARTICLES_SCHEMA, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA
 from quotes.dataset.shards import (
     SHARD_TABLES,
@@ -289,7 +290,8 @@ def merge(work: Path, out: Path, metadata: dict[str, str], split_by: str = "arti
     After the survey, the three tables are independent: with several workers they are written
     in parallel processes."""
     if workers > 1 and len(finished_shards(work)) > FAN_IN:  # each table's sorted runs: an independent pass
-        with ProcessPoolExecutor(min(workers, len(SHARD_TABLES)), mp_context=get_context("fork")) as pool:
+        with ProcessPoolExecutor(min(workers, len(SHARD_TABLES)), mp_context=get_context("fork"),
+                                 **worker_pool_options()) as pool:
             list(pool.map(_runs, [work] * len(SHARD_TABLES), SHARD_TABLES))
     corpus = survey(work, split_by)
     writers = (_write_quotes, _write_speakers, _write_rejected, _write_articles)  # the largest first
@@ -299,7 +301,8 @@ def merge(work: Path, out: Path, metadata: dict[str, str], split_by: str = "arti
         for job in jobs:
             totals.update(job[0](*job[1:]))
         return dict(totals)
-    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=get_context("fork")) as pool:
+    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=get_context("fork"),
+                                 **worker_pool_options()) as pool:
         for counts in pool.map(_run_job, jobs):
             totals.update(counts)
     return dict(totals)

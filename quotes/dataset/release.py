@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 import regex
 
 from quotes.dataset.build import build
+from quotes.dataset.lock import exclusive
 from quotes.dataset.read import dataset_table, open_parquet
 from quotes.dataset.schema import ARTICLES_SCHEMA, MAY_BE_EMPTY, QUOTES_SCHEMA, REJECTED_SCHEMA, SPEAKERS_SCHEMA
 from quotes.dataset.splits import SPLIT_NAMES
@@ -86,7 +87,13 @@ def make_release(sources: list[str], data: Path, bump: str | None = None, versio
                  workers: int | None = None) -> Outcome:
     """Build the sources and release them; see the module docstring for the rules. `evaluate`
     scores a built release folder for its card (the CLI passes `quotes eval` against the gold);
-    without it the card says no gold was given."""
+    without it the card says no gold was given. One release at a time writes a data folder."""
+    with exclusive(data, "release"):
+        return _make_release(sources, data, bump, version, split_by, evaluate, workers)
+
+
+def _make_release(sources: list[str], data: Path, bump: str | None, version: str | None, split_by: str,
+                  evaluate: Callable[[Path], str] | None, workers: int | None) -> Outcome:
     versions = released(data)
     previous = versions[-1] if versions else None
     if bump:

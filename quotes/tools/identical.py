@@ -40,7 +40,8 @@ def build_hashes(source: Path, out: Path, workers: int) -> dict[str, str]:
     """`quotes build SOURCE` and the sha256 of every file it wrote, by file name."""
     subprocess.run([sys.executable, "-m", "quotes", "build", str(source), "--out", str(out), "--workers", str(workers)],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir()) if p.is_file()}
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(out.iterdir())
+            if p.is_file() and not p.name.startswith(".")}  # not the build's .quotes.lock
 
 
 def read_recorded(path: Path) -> dict[str, str]:
