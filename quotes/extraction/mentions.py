@@ -447,8 +447,9 @@ def _reads_as_role(role: str) -> bool:
     """Whether the words before a full name read as its role, whatever the role is (`Tiểu
     thương`, `nhà thơ`, `Tỷ phú`): a few plain words, lower case after the first."""
     words = role.split()
-    return bool(words) and words[0].isalpha() and _plain_words(words[1:]) if len(words) > 1 else \
-        len(words) == 1 and words[0].isalpha()
+    if not words or not words[0].isalpha():  # the first word may be capitalised (a sentence start)
+        return False
+    return len(words) == 1 or _plain_words(words[1:])
 
 
 def _plain_words(words: list[str], most: int = MAX_ROLE_WORDS) -> bool:
