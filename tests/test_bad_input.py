@@ -162,6 +162,8 @@ def test_csv_joins_list_cells_and_neutralises_any_cell():
     table = pa.table({"names": [["a", "b"], [], ["=x", "y"]], "note": ["ok", None, "plain"], "n": [1, 2, 3]})
     csv = csv_table(table)
     assert csv.column("names").to_pylist() == ["a|b", "", "'=x|y"]
+    spaced = csv_table(pa.table({"cell": [" =1+1", "\n@SUM(A1)", " plain", "a=b"]})).column("cell").to_pylist()
+    assert spaced == ["' =1+1", "'\n@SUM(A1)", " plain", "a=b"]  # a spreadsheet skips the space or break
     assert csv.column("note").to_pylist() == ["ok", None, "plain"] and csv.column("n").to_pylist() == [1, 2, 3]
     assert csv.schema.field("names").type == pa.string()
 

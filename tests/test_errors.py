@@ -4,6 +4,7 @@ it (what would print a traceback) fails the test."""
 
 import gzip
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -35,12 +36,12 @@ def test_a_bug_shows_its_traceback(monkeypatch, quotes_cli, bug):
 
 # -- inputs ------------------------------------------------------------------------------------
 
+NOISE = random.Random(0).randbytes(50_000).hex().encode()  # compresses little: the cut falls in line 1
 CORRUPT_INPUTS = {
     "not.parquet": b"not a Parquet file",
     "empty.csv": b"",
-    "ragged.csv": b"id,text\na1,one cell too many,here\n",
     "not-gzip.jsonl.gz": b'{"id": "a1", "text": "plain, not gzip"}\n',
-    "cut.jsonl.gz": gzip.compress(b'{"id": "a1", "text": "x"}\n')[:-8],  # without its trailer: cut short
+    "cut-in-first-line.jsonl.gz": gzip.compress(b'{"id": "a1", "text": "' + NOISE + b'"}\n')[:2000],
     "not-zstd.jsonl.zst": b'{"id": "a1", "text": "plain, not zstd"}\n',
 }
 

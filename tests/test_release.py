@@ -1,6 +1,7 @@
 """Releases: reproducible bytes, immutability, semantic bumps, atomic writes, loaders."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -45,7 +46,7 @@ def data(tmp_path, inputs):
 def test_committed_release_rebuilds_byte_identical(tmp_path):
     """What CI checks: the committed release, rebuilt from seeds/, is unchanged to the byte."""
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
+    shutil.copytree(ROOT / "data", data, symlinks=True)
     before = tree_hashes(data)
     outcome = make_release([str(ROOT / "seeds")], data, evaluate=partial(release_evaluation, [data / "gold" / "seeds.jsonl"]))
     assert outcome.status == "unchanged"
@@ -75,9 +76,43 @@ def test_no_absolute_path_or_clock_in_any_file(data, tmp_path):
 
 
 def test_latest_release_is_data_quotes(data):
-    for name in ("quotes", "articles", "speakers"):
+    for name in ("quotes", "articles", "speakers", "rejected"):
         for suffix in (".parquet", ".csv"):
             assert sha256(data / f"{name}{suffix}") == sha256(data / "releases" / "v1.0.0" / f"{name}{suffix}")
+            assert (data / f"{name}{suffix}").resolve().parent == (data / "releases" / "v1.0.0").resolve()
+
+
+def test_switching_to_a_new_release_is_one_rename(data, inputs, monkeypatch):
+    """Killed at any step before the switch, data/ holds the old release whole; the switch is
+    the rename of data/latest, after which it holds the new one whole."""
+    (inputs / "yte_03.txt").write_text("Bệnh viện mở khoa mới\n\n" + EXTRA, "utf-8")
+    real_replace = release_module.os.replace
+
+    def killed_at_the_switch(source, target):
+        if Path(target).name == "latest":
+            raise KeyboardInterrupt  # as a SIGINT would, at the one step that switches
+        real_replace(source, target)
+
+    monkeypatch.setattr(release_module.os, "replace", killed_at_the_switch)
+    with pytest.raises(KeyboardInterrupt):
+        make_release([str(inputs)], data, bump="minor")
+    assert os.readlink(data / "latest") == os.path.join("releases", "v1.0.0")
+    assert all((data / name).resolve().parent.name == "v1.0.0" for name in ("quotes.parquet", "articles.csv"))
+    monkeypatch.setattr(release_module.os, "replace", real_replace)
+    assert make_release([str(inputs)], data).status == "unchanged"  # v1.1.0 was made; now it is published
+    tables = [data / f"{n}{s}" for n in ("quotes", "articles", "speakers", "rejected") for s in (".parquet", ".csv")]
+    assert {t.resolve().parent.name for t in tables} == {"v1.1.0"}
+
+
+def test_without_symbolic_links_the_tables_are_copied(tmp_path, inputs, monkeypatch):
+    def refused(*args):
+        raise OSError("symbolic links are not allowed here")
+
+    monkeypatch.setattr(release_module.os, "symlink", refused)
+    data = tmp_path / "data"
+    make_release([str(inputs)], data)
+    assert not (data / "quotes.parquet").is_symlink() and not (data / "latest").exists()
+    assert sha256(data / "quotes.parquet") == sha256(data / "releases" / "v1.0.0" / "quotes.parquet")
 
 
 def test_different_content_under_a_released_version_stops_and_touches_nothing(data, inputs):

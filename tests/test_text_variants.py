@@ -68,6 +68,26 @@ def test_invisible_and_odd_characters_are_normalised():
     assert text == "Ông Ba nói" and {"spaces", "invisible_chars", "newlines"} <= set(steps)
 
 
+def test_unicode_line_separators_become_line_breaks():
+    """Readers that split on U+2028 (JavaScript, brat) and readers that do not would disagree."""
+    text, steps = normalise("Dòng một\u2028Dòng hai\u2029Đoạn mới")
+    assert text == "Dòng một\nDòng hai\nĐoạn mới" and steps == ["newlines"]
+
+
+@pytest.mark.parametrize("markup,stored", [
+    ("giá <b>tăng</b> mạnh", "giá tăng mạnh"),
+    ("x<scr<i>ipt>alert(1)</scr</i>ipt>y", "xalert(1)y"),  # removing a tag must not leave a new one
+    ("3 < 5 và 7 > 4", "3 < 5 và 7 > 4"),  # comparisons are not tags
+])
+def test_tags_are_stripped_until_none_is_left(markup, stored):
+    assert normalise(markup)[0] == stored
+
+
+def test_tags_nested_deeper_than_the_passes_lose_their_brackets():
+    text = normalise("a" + "<scr" * 12 + "<b>" + "ipt>" * 12 + "z")[0]
+    assert text.startswith("ascr") and text.endswith("iptz") and "<" not in text and ">" not in text
+
+
 @pytest.mark.parametrize("a,b", [
     ("Khỏe mạnh", "khoẻ  mạnh"),  # tone placement, case and spacing
     ("THÚY", "thuý"),

@@ -5,11 +5,13 @@ the article text, so headline quotes have offsets too), a single .txt, .jsonl, .
 .jsonl.zst (one object per line: id, text, optional title, url, outlet, published), .parquet
 and .csv with the same columns.
 
-Bad input never stops a build: a record that cannot be read (a malformed JSON line, a record
-without text, a file in an unknown encoding) still becomes an article, with a `status` and a
-`status_reason` that names the file and line, and no quotes. Only a source that cannot be
-read at all (a wrong path, an unknown format, a file that is not the format its name says) is
-an InputError.
+Bad input never stops a build: a record that cannot be read (a malformed JSON line or CSV row,
+a record without text, a file in an unknown encoding, a line past the size limit, a compressed
+file cut short) still becomes an article, with a `status` and a `status_reason` that names the
+file and line, and no quotes; the records around it are kept. Only a source that cannot be read
+at all (a wrong path, an unknown format, a file that is not the format its name says) is an
+InputError. Memory stays bounded whatever the input: lines are read up to a limit and the rest
+of an over-long line is skipped, not held.
 
 Also here: reading the tables of a built dataset, for the tools that take one.
 """
@@ -17,6 +19,7 @@ Also here: reading the tables of a built dataset, for the tools that take one.
 from __future__ import annotations
 
 import codecs
+import csv
 import gzip
 import io
 import json
@@ -26,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from quotes.errors import DatasetError, InputError
@@ -35,6 +37,17 @@ from quotes.records import Article
 
 OPTIONAL_FIELDS = ("url", "outlet", "published")
 MAX_CHARS = 1_000_000  # longer articles are kept with status too_large and not extracted
+
+
+def max_line_chars() -> int:
+    """The longest JSONL or CSV line read: a line carries its text escaped (\\u1ea1 is six
+    characters for one letter) beside the other fields."""
+    return 6 * MAX_CHARS + 65_536
+
+
+def max_file_bytes() -> int:
+    """The largest .txt file read: four bytes a character is the most any encoding takes."""
+    return 4 * MAX_CHARS
 
 
 @dataclass(slots=True)
@@ -48,7 +61,7 @@ class RawRecord:
     title: str | None = None  # None: the first non-empty line of the text is the headline
     extra: dict = field(default_factory=dict)
     status: str = "ok"
-    status_reason: str = ""
+    status_reason: str = ""  # why not ok, or what was repaired in an ok record
 
     @property
     def size(self) -> int:
@@ -56,11 +69,12 @@ class RawRecord:
 
 
 def source_files(paths: Sequence[str | Path]) -> list[Path]:
-    """The input files behind the sources, in reading order."""
+    """The input files behind the sources, in reading order. In a folder, a link to a file
+    outside it is not followed (`links_out`): a folder of news must not read /etc/passwd."""
     files = []
     for path in map(Path, paths):
         if path.is_dir():
-            files += [child for child in sorted(path.rglob("*")) if child.is_file() and _format(child) is not None]
+            files += _walk(path)[0]
         elif not path.exists():
             raise InputError(f"{path}: no such file or directory")
         elif _format(path) is None:
@@ -70,14 +84,32 @@ def source_files(paths: Sequence[str | Path]) -> list[Path]:
     return files
 
 
+def _walk(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The input files in a folder, and the links among them that lead out of it."""
+    inside: list[Path] = []
+    outside: list[Path] = []
+    root = folder.resolve()
+    for child in sorted(folder.rglob("*")):  # links to folders are not entered
+        if child.is_file() and _format(child) is not None:
+            (inside if child.resolve().is_relative_to(root) else outside).append(child)
+    return inside, outside
+
+
+def links_out(paths: Sequence[str | Path]) -> list[Path]:
+    return [link for path in map(Path, paths) if path.is_dir() for link in _walk(path)[1]]
+
+
 def read_raw(paths: Sequence[str | Path]) -> Iterator[RawRecord]:
     for path in source_files(paths):
         yield from _read_file(path)
+    for link in links_out(paths):
+        yield RawRecord(link.stem, "", link.name, "", status="unreadable",
+                        status_reason=f"{link.name}: a link to a file outside the input folder; not followed "
+                                      "(name the file itself to read it)")
 
 
 # What reading a bad file raises: OSError (not gzip, zstd that does not decompress, a failing
-# disk), EOFError (a gzip file cut short), ArrowInvalid (not Parquet, a CSV row that does not
-# parse).
+# disk), EOFError (a gzip file cut short), ArrowInvalid (not Parquet).
 UNREADABLE = (OSError, EOFError, pa.ArrowInvalid)
 
 
@@ -85,6 +117,10 @@ def _read_file(path: Path) -> Iterator[RawRecord]:
     fmt = _format(path) or ""  # source_files keeps known formats only
     try:
         yield from READERS[fmt](path)
+    except CutShort as error:
+        yield RawRecord(f"{path.stem}-{error.line}", "", path.name, "", status="unreadable",
+                        status_reason=f"{path.name}: line {error.line}: cannot be read ({error}); "
+                                      "the lines before it were kept, any after it are lost")
     except UNREADABLE as error:
         raise InputError(f"{path}: cannot be read as {fmt} ({_reason(error)}); repair the file or leave it out") from error
 
@@ -127,6 +163,9 @@ def to_article(record: RawRecord) -> Article:
         status, reason = "too_large", f"{len(content):,} characters (the limit is {MAX_CHARS:,})"
         content = ""
     article = make_article(record.article_id, content, record.source, record.title, **record.extra)
+    if status == "ok" and REPLACEMENT in article.text:  # extracted, but said: the text was damaged
+        steps.append(REPLACED_STEP)
+        reason = f"{record.source}: {_replaced(article.text)}"
     article.normalise_steps = steps + article.normalise_steps
     if status == "ok" and not article.text.strip():
         status, reason = "empty", "no text after normalisation"
@@ -148,12 +187,16 @@ BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codec
         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 # Letters that Windows-1258 text decodes to and that only Vietnamese uses together.
 VIETNAMESE_MARKERS = set("ăâđêôơưĂÂĐÊÔƠƯ")
+REPLACEMENT = "\ufffd"  # what a byte that does not decode becomes
+REPLACED_STEP = "replaced_undecodable_bytes"
 
 
 def decode_bytes(data: bytes) -> tuple[str, str, str]:
     """Text, the encoding used, and a problem ("" when decoded). UTF-8 (with or without BOM),
-    UTF-16/32 by BOM or by their zero bytes, and Windows-1258 when it yields Vietnamese letters;
-    anything else (VNI or TCVN3 font encodings, binary) is reported, not guessed."""
+    UTF-16/32 by BOM or by their zero bytes; UTF-8 with rare bad bytes (fewer than one character
+    in a hundred: a damaged file, not another encoding) has them replaced by U+FFFD; then
+    Windows-1258 when it yields Vietnamese letters. Anything else (VNI or TCVN3 font encodings,
+    binary) is reported, not guessed."""
     for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
@@ -164,24 +207,48 @@ def decode_bytes(data: bytes) -> tuple[str, str, str]:
         return data.decode("utf-8"), "utf-8", ""
     except UnicodeDecodeError:
         pass
-    if data[:400].count(b"\0") > len(data[:400]) // 4:
-        for encoding in ("utf-16-le", "utf-16-be"):
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            if sum(ch.isalpha() for ch in text[:200]) > len(text[:200]) // 2:
-                return text, encoding, ""
+    wide = _zero_byte_encoding(data[:400])
+    if wide:
+        text = data.decode(wide, errors="replace")
+        if sum(ch.isalpha() for ch in text[:200]) > len(text[:200]) // 2:
+            return text, wide, ""
+    text = data.decode("utf-8", errors="replace")
+    if (text.count(REPLACEMENT) - data.count(REPLACEMENT.encode())) * 100 <= len(text):
+        return text, "utf-8", ""
     text = data.decode("cp1258", errors="replace")
-    if "\ufffd" not in text and sum(ch in VIETNAMESE_MARKERS for ch in text) >= 3:
+    if REPLACEMENT not in text and sum(ch in VIETNAMESE_MARKERS for ch in text) >= 3:
         return text, "cp1258", ""
     return "", "unknown", "not UTF-8, UTF-16 or Windows-1258: a legacy font encoding (VNI, TCVN3) or binary data"
+
+
+def _zero_byte_encoding(head: bytes) -> str | None:
+    """UTF-16 without a byte-order mark, told by its zero bytes: ASCII letters leave a zero
+    after each (little-endian) or before each (big-endian), never on both sides (that is
+    binary, or a run of zeros)."""
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    half = len(head) // 2
+    if odd > half // 4 and even <= half // 16:
+        return "utf-16-le"
+    if even > half // 4 and odd <= half // 16:
+        return "utf-16-be"
+    return None
+
+
+def _replaced(text: str) -> str:
+    count = text.count(REPLACEMENT)
+    return (f"{count:,} undecodable byte sequence{'s' if count > 1 else ''} replaced by U+FFFD "
+            f"(the first at character {text.index(REPLACEMENT):,})")
 
 
 # -- readers ---------------------------------------------------------------------------------
 
 def read_txt(path: Path) -> Iterator[RawRecord]:
     try:
+        size = path.stat().st_size
+        if size > max_file_bytes():
+            reason = f"{path.name}: {size:,} bytes (the limit is {max_file_bytes():,}); not read"
+            yield RawRecord(path.stem, "", path.name, status="too_large", status_reason=reason)
+            return
         data = path.read_bytes()
     except OSError as error:
         yield RawRecord(path.stem, "", path.name, status="unreadable", status_reason=f"{path.name}: {error.strerror}")
@@ -189,46 +256,86 @@ def read_txt(path: Path) -> Iterator[RawRecord]:
     yield RawRecord(path.stem, data, path.name)
 
 
-def _open_text(path: Path):
-    """A text stream with the file's encoding found from its byte-order mark (UTF-8 by default)."""
+class CutShort(Exception):
+    """A file that stopped reading part-way (a compressed stream cut short, a failing disk):
+    the records before `line` were read."""
+
+    def __init__(self, line: int, reason: str):
+        super().__init__(reason)
+        self.line = line
+
+
+def _open_text(path: Path) -> io.TextIOWrapper:
+    """A JSONL or CSV file, compressed or not, as text: the encoding from its byte-order mark,
+    or UTF-16 from its zero bytes, else UTF-8. Bytes that do not decode become U+FFFD (the
+    article says so); line ends are kept as written (CSV cells may hold them)."""
     name = path.name.lower()
-    raw: Any  # a GzipFile, pyarrow's stream or a file: BufferedReader reads all three
+    buffered: Any  # what TextIOWrapper reads with peek and read1: one step at a time, so the
+    # lines decoded before a damaged part of the stream are not lost with it
     if name.endswith(".gz"):
-        raw = gzip.open(path, "rb")
+        buffered = gzip.open(path, "rb")
     elif name.endswith(".zst"):  # pyarrow's zstd codec: no extra dependency
-        raw = pa.input_stream(str(path), compression="zstd")
+        buffered = io.BufferedReader(pa.input_stream(str(path), compression="zstd"))
     else:
-        raw = open(path, "rb")
-    buffered = io.BufferedReader(raw) if not isinstance(raw, io.BufferedReader) else raw
-    head = buffered.peek(4)[:4]
-    encoding = next((enc for bom, enc in BOMS if head.startswith(bom)), "utf-8")
-    return io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline=None)
+        buffered = open(path, "rb")
+    head = buffered.peek(400)[:400]
+    encoding = next((enc for bom, enc in BOMS if head.startswith(bom)), None) or _zero_byte_encoding(head)
+    return io.TextIOWrapper(buffered, encoding=encoding or "utf-8", errors="replace", newline="")
+
+
+LINE_ENDS = ("\n", "\r")
+
+
+def _lines(stream: io.TextIOWrapper, limit: int) -> Iterator[tuple[int, str, bool]]:
+    """Each line of a stream with its number and whether it ran past `limit` characters: such a
+    line is cut there and the rest of it read but not kept, so memory stays bounded whatever
+    the input (a gzip bomb of zeros is one endless line). A stream that fails part-way raises
+    CutShort; one that fails before its first line is not the format its name says."""
+    number = 0
+    try:
+        while line := stream.readline(limit):
+            number += 1
+            cut = len(line) == limit and not line.endswith(LINE_ENDS)
+            while cut and (rest := stream.readline(1 << 16)) and not rest.endswith(LINE_ENDS):
+                pass
+            yield number, line, cut
+    except UNREADABLE as error:
+        if number == 0:
+            raise
+        raise CutShort(number + 1, _reason(error)) from error
 
 
 def read_jsonl(path: Path) -> Iterator[RawRecord]:
-    with _open_text(path) as lines:
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                yield _bad(path, number, f"line {number}: malformed JSON ({error.msg} at column {error.colno})")
-                continue
-            yield _from_record(record, path, number)
+    limit = max_line_chars()
+    with _open_text(path) as stream:
+        for number, line, cut in _lines(stream, limit):
+            if cut:
+                yield _bad(path, number, f"line {number}: longer than {limit:,} characters; skipped", "too_large")
+            elif line.strip():
+                yield _json_line(line, path, number)
 
 
-def _bad(path: Path, number: int, reason: str) -> RawRecord:
-    return RawRecord(f"{path.stem}-{number}", "", path.name, "", status="malformed", status_reason=f"{path.name}: {reason}")
+def _json_line(line: str, path: Path, number: int) -> RawRecord:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        return _bad(path, number, f"line {number}: malformed JSON ({error.msg} at column {error.colno})")
+    except (ValueError, RecursionError) as error:  # a number of 5,000 digits; nesting deeper than the stack
+        return _bad(path, number, f"line {number}: malformed JSON ({_reason(error).split(';')[0]})")
+    return _from_record(record, path, number)
 
 
-def _from_record(record, path: Path, number: int) -> RawRecord:
+def _bad(path: Path, number: int, reason: str, status: str = "malformed") -> RawRecord:
+    return RawRecord(f"{path.stem}-{number}", "", path.name, "", status=status, status_reason=f"{path.name}: {reason}")
+
+
+def _from_record(record, path: Path, number: int, where: str = "line") -> RawRecord:
     if not isinstance(record, dict):
-        return _bad(path, number, f"line {number}: not a JSON object")
+        return _bad(path, number, f"{where} {number}: not a JSON object")
     article_id = record.get("id", record.get("article_id"))
     if isinstance(article_id, bool) or not isinstance(article_id, (str, int, type(None))):
         # 1e400, NaN, {"k": 1}: no canonical text form; a string or an integer (1 reads as "1") has one
-        return _bad(path, number, f"line {number}: 'id' is not a string or an integer")
+        return _bad(path, number, f"{where} {number}: 'id' is not a string or an integer")
     if article_id is None or str(article_id).strip() == "":
         article_id = f"{path.stem}-{number}"
     text = record.get("text")
@@ -237,19 +344,9 @@ def _from_record(record, path: Path, number: int) -> RawRecord:
     title = title if isinstance(title, str) else ""
     if not isinstance(text, str):
         problem = "has no 'text'" if text is None else "'text' is not a string"
-        return RawRecord(str(article_id), "", path.name, title, extra, "malformed", f"{path.name}: line {number}: {problem}")
+        return RawRecord(str(article_id), "", path.name, title, extra, "malformed",
+                         f"{path.name}: {where} {number}: {problem}")
     return RawRecord(str(article_id), text, path.name, title, extra)
-
-
-def _read_batches(batches, names: list[str], path: Path) -> Iterator[RawRecord]:
-    """Record batches to raw records, one batch in memory at a time."""
-    if "text" not in names:
-        raise InputError(f"{path}: no 'text' column")
-    number = 0
-    for batch in batches:
-        for record in batch.to_pylist():
-            number += 1
-            yield _from_record(record, path, number)
 
 
 def open_parquet(path: Path) -> pq.ParquetFile:
@@ -262,13 +359,60 @@ def open_parquet(path: Path) -> pq.ParquetFile:
 
 def read_parquet(path: Path) -> Iterator[RawRecord]:
     file = open_parquet(path)
-    yield from _read_batches(file.iter_batches(batch_size=1000), file.schema_arrow.names, path)
+    if "text" not in file.schema_arrow.names:
+        raise InputError(f"{path}: no 'text' column")
+    number = 0
+    for batch in file.iter_batches(batch_size=1000):
+        for record in batch.to_pylist():
+            number += 1
+            yield _from_record(record, path, number, "row")
 
 
 def read_csv(path: Path) -> Iterator[RawRecord]:
-    options = pacsv.ConvertOptions(strings_can_be_null=False, column_types={"id": pa.string()})
-    reader = pacsv.open_csv(path, convert_options=options)
-    yield from _read_batches(reader, reader.schema.names, path)
+    """Every cell as the string written (no guessed numbers or dates); a row that does not parse
+    (a quote left open to the end of the file, a stray quote, too many or too few cells, a line
+    past the limit) is one malformed record, and reading goes on at the next line. A quote left
+    open in the middle of a file runs on to the next quote mark, as in every CSV reader."""
+    limit = max_line_chars()
+    csv.field_size_limit(limit)
+    cut: set[int] = set()
+    with _open_text(path) as stream:
+        rows = csv.reader(_noting_cut(_lines(stream, limit), cut), strict=True)
+        try:
+            header = next(rows)
+        except (StopIteration, csv.Error) as error:
+            problem = _reason(error) or "empty: no header row"
+            raise InputError(f"{path}: cannot be read as csv ({problem}); the first row must name the columns") from error
+        if "text" not in header:
+            raise InputError(f"{path}: no 'text' column")
+        number = 0
+        while True:
+            first = rows.line_num + 1
+            try:
+                cells = next(rows)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                number += 1
+                yield _bad(path, number, f"lines {first}-{rows.line_num}: {error}")
+                continue
+            if not cells:  # a blank line
+                continue
+            number += 1
+            lines = f"line {first}" if first == rows.line_num else f"lines {first}-{rows.line_num}"
+            if cut.intersection(range(first, rows.line_num + 1)):
+                yield _bad(path, number, f"{lines}: longer than {limit:,} characters; skipped", "too_large")
+            elif len(cells) != len(header):
+                yield _bad(path, number, f"{lines}: {len(cells)} cells, the header has {len(header)}")
+            else:
+                yield _from_record(dict(zip(header, cells)), path, number, "row")
+
+
+def _noting_cut(lines: Iterator[tuple[int, str, bool]], cut: set[int]) -> Iterator[str]:
+    for number, line, was_cut in lines:
+        if was_cut:
+            cut.add(number)
+        yield line
 
 
 READERS = {"txt": read_txt, "jsonl": read_jsonl, "parquet": read_parquet, "csv": read_csv}

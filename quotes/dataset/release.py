@@ -174,15 +174,54 @@ def _read_sums(folder: Path) -> str:
 
 
 def publish_latest(release: Path, data: Path) -> None:
-    """data/quotes.parquet (and the other tables) are the latest release, replaced atomically."""
-    for name in LATEST_TABLES:
-        for suffix in (".parquet", ".csv"):
-            source, target = release / f"{name}{suffix}", data / f"{name}{suffix}"
-            if target.exists() and sha256(target) == sha256(source):
-                continue
-            tmp = data / f".{name}{suffix}.tmp"
-            shutil.copyfile(source, tmp)
-            os.replace(tmp, target)
+    """data/latest is a link to the newest release folder and data/quotes.parquet (and the other
+    tables) are links through it, so switching to a new release is one rename of one link: a
+    reader, or a release killed part-way, never sees tables of two releases. Where links cannot
+    be made (Windows without the right to), the tables are copied, one at a time."""
+    if not _can_link(data):
+        _copy_tables(release, data)
+        return
+    _link_atomically(data / LATEST, Path(os.path.relpath(release, data)))
+    for name in _table_files():
+        _link_atomically(data / name, Path(LATEST) / name)
+
+
+LATEST = "latest"
+
+
+def _table_files() -> list[str]:
+    return [f"{name}{suffix}" for name in LATEST_TABLES for suffix in (".parquet", ".csv")]
+
+
+def _can_link(folder: Path) -> bool:
+    probe = folder / ".link-probe"
+    probe.unlink(missing_ok=True)
+    try:
+        os.symlink(".", probe)
+    except OSError:
+        return False
+    probe.unlink()
+    return True
+
+
+def _link_atomically(link: Path, target: Path) -> None:
+    """Point `link` at `target` with one rename; a file or an older link there is replaced."""
+    if link.is_symlink() and Path(os.readlink(link)) == target:
+        return
+    tmp = link.with_name(f".{link.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    os.symlink(target, tmp)
+    os.replace(tmp, link)
+
+
+def _copy_tables(release: Path, data: Path) -> None:
+    for name in _table_files():
+        source, target = release / name, data / name
+        if target.exists() and sha256(target) == sha256(source):
+            continue
+        tmp = data / f".{name}.tmp"
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
 
 
 # -- what changed -----------------------------------------------------------------------------

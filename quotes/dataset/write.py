@@ -4,6 +4,7 @@ atomically, with the schemas of schema.py."""
 from __future__ import annotations
 
 import os
+import re
 from operator import attrgetter
 from pathlib import Path
 
@@ -174,13 +175,15 @@ def csv_schema(schema: pa.Schema) -> pa.Schema:
     return pa.schema(fields, metadata=schema.metadata)
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-STARTS_LIKE_FORMULA = "^[=+\\-@\t\r]"
+# A spreadsheet runs a cell as a formula when it starts with one of these, also after spaces or
+# line breaks it skips.
+STARTS_LIKE_FORMULA = "^[ \\t\\r\\n]*[=+\\-@\\t\\r]"
+_STARTS_LIKE_FORMULA = re.compile(STARTS_LIKE_FORMULA)
 
 
 def neutralise(value: str | None) -> str | None:
     """A cell a spreadsheet would run as a formula gets a leading apostrophe (CSV only)."""
-    return "'" + value if value and value.startswith(FORMULA_START) else value
+    return "'" + value if value and _STARTS_LIKE_FORMULA.match(value) else value
 
 
 def csv_table(table: pa.Table) -> pa.Table:

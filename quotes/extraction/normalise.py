@@ -36,8 +36,10 @@ def fix(name: str):
 
 @fix("newlines")
 def unify_newlines(text: str) -> str:
-    # Windows and old-Mac line ends would otherwise count as two characters or none.
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    # Windows and old-Mac line ends would otherwise count as two characters or none; Unicode's
+    # line and paragraph separators are line ends that some readers split on and others do not.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\u2028", "\n").replace("\u2029", "\n")
 
 
 _ENTITY = regex.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
@@ -58,7 +60,15 @@ def strip_tags(text: str) -> str:
     # Stray markup: block tags become line breaks (paragraphs), other tags disappear.
     if "<" not in text:
         return text
-    return _TAG.sub("", _BREAK_TAG.sub("\n", text))
+    text = _TAG.sub("", _BREAK_TAG.sub("\n", text))
+    for _ in range(MAX_TAG_PASSES):  # removing <b> from <scr<b>ipt> makes a new tag: strip it too
+        if not _TAG.search(text):
+            return text
+        text = _TAG.sub("", text)
+    return text.replace("<", "").replace(">", "")  # nesting that deep is an attack, not markup
+
+
+MAX_TAG_PASSES = 8
 
 
 @fix("nfc")
