@@ -129,6 +129,16 @@ def test_a_gzip_bomb_and_a_huge_line_keep_memory_bounded(tmp_path):
     assert rows == {"r1": "ok", "bomb.jsonl-2": "too_large", "r2": "ok", "long-1": "too_large", "r3": "ok"}
 
 
+def test_runs_of_blank_lines_are_skipped_and_still_counted(tmp_path):
+    """A gzip bomb of newlines is skipped a run at a time; the lines after it keep their numbers."""
+    source = tmp_path / "gaps.jsonl.gz"
+    source.write_bytes(gzip.compress(jsonl([said(1)]) + b"\n" * 100_000 + b"  \t \n\r\n" + b"not json\n"
+                                     + jsonl([said(2)])))
+    records = list(read.read_raw([source]))
+    assert [r.article_id for r in records] == ["r1", "gaps.jsonl-100004", "r2"]
+    assert records[1].status_reason.startswith("gaps.jsonl.gz: line 100004: malformed JSON")
+
+
 def test_a_txt_file_past_the_limit_is_not_read(tmp_path, monkeypatch):
     monkeypatch.setattr(read, "MAX_CHARS", 1000)
     (tmp_path / "big.txt").write_bytes(b"x" * 5000)

@@ -23,6 +23,7 @@ import csv
 import gzip
 import io
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -265,10 +266,10 @@ class CutShort(Exception):
         self.line = line
 
 
-def _open_text(path: Path) -> io.TextIOWrapper:
+def _open_text(path: Path, newline: str | None = None) -> io.TextIOWrapper:
     """A JSONL or CSV file, compressed or not, as text: the encoding from its byte-order mark,
     or UTF-16 from its zero bytes, else UTF-8. Bytes that do not decode become U+FFFD (the
-    article says so); line ends are kept as written (CSV cells may hold them)."""
+    article says so). Line ends read as \\n, or as written with newline="" (CSV cells keep theirs)."""
     name = path.name.lower()
     buffered: Any  # what TextIOWrapper reads with peek and read1: one step at a time, so the
     # lines decoded before a damaged part of the stream are not lost with it
@@ -280,25 +281,40 @@ def _open_text(path: Path) -> io.TextIOWrapper:
         buffered = open(path, "rb")
     head = buffered.peek(400)[:400]
     encoding = next((enc for bom, enc in BOMS if head.startswith(bom)), None) or _zero_byte_encoding(head)
-    return io.TextIOWrapper(buffered, encoding=encoding or "utf-8", errors="replace", newline="")
+    return io.TextIOWrapper(buffered, encoding=encoding or "utf-8", errors="replace", newline=newline)
 
 
-LINE_ENDS = ("\n", "\r")
+CHUNK = 1 << 13  # what TextIOWrapper decodes at a time: a failing read loses no more
+_BLANK_LINES = re.compile(r"[ \t\n]*\n")
 
 
-def _lines(stream: io.TextIOWrapper, limit: int) -> Iterator[tuple[int, str, bool]]:
+def _lines(stream: io.TextIOWrapper, limit: int, keep_blank: bool) -> Iterator[tuple[int, str, bool]]:
     """Each line of a stream with its number and whether it ran past `limit` characters: such a
     line is cut there and the rest of it read but not kept, so memory stays bounded whatever
-    the input (a gzip bomb of zeros is one endless line). A stream that fails part-way raises
+    the input (a gzip bomb of zeros is one endless line). Runs of blank lines are skipped a run
+    at a time unless kept (a CSV cell may hold them). A stream that fails part-way raises
     CutShort; one that fails before its first line is not the format its name says."""
-    number = 0
+    number, size = 0, 0
+    head: list[str] = []  # the pieces of the line being read, up to the limit
     try:
-        while line := stream.readline(limit):
-            number += 1
-            cut = len(line) == limit and not line.endswith(LINE_ENDS)
-            while cut and (rest := stream.readline(1 << 16)) and not rest.endswith(LINE_ENDS):
-                pass
-            yield number, line, cut
+        while chunk := stream.read(CHUNK):
+            start = 0
+            while start < len(chunk):
+                blank = None if keep_blank or head else _BLANK_LINES.match(chunk, start)
+                if blank:
+                    number += chunk.count("\n", start, blank.end())
+                    start = blank.end()
+                    continue
+                end = chunk.find("\n", start) + 1 or len(chunk)
+                if size < limit:  # a cut line keeps its head, at most the limit and a chunk
+                    head.append(chunk[start:end])
+                size, start = size + end - start, end
+                if chunk[end - 1] == "\n":
+                    number += 1
+                    yield number, "".join(head), size > limit
+                    size, head = 0, []
+        if head:
+            yield number + 1, "".join(head), size > limit
     except UNREADABLE as error:
         if number == 0:
             raise
@@ -308,7 +324,7 @@ def _lines(stream: io.TextIOWrapper, limit: int) -> Iterator[tuple[int, str, boo
 def read_jsonl(path: Path) -> Iterator[RawRecord]:
     limit = max_line_chars()
     with _open_text(path) as stream:
-        for number, line, cut in _lines(stream, limit):
+        for number, line, cut in _lines(stream, limit, keep_blank=False):
             if cut:
                 yield _bad(path, number, f"line {number}: longer than {limit:,} characters; skipped", "too_large")
             elif line.strip():
@@ -376,8 +392,8 @@ def read_csv(path: Path) -> Iterator[RawRecord]:
     limit = max_line_chars()
     csv.field_size_limit(limit)
     cut: set[int] = set()
-    with _open_text(path) as stream:
-        rows = csv.reader(_noting_cut(_lines(stream, limit), cut), strict=True)
+    with _open_text(path, newline="") as stream:
+        rows = csv.reader(_noting_cut(_lines(stream, limit, keep_blank=True), cut), strict=True)
         try:
             header = next(rows)
         except (StopIteration, csv.Error) as error:

@@ -530,3 +530,26 @@ def _names_a_place_or_body(tokens: list, name_start: int, only_adjacent: bool) -
 def _is_acronym(word: str) -> bool:
     letters = [c for c in word if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+# Letters, digits, spaces and the punctuation of names and abbreviations (TP.HCM, LĐ-TB-XH, Q&A).
+_SYMBOL = regex.compile(r"[^\p{L}\p{M}\p{N}\s.,&'’()/\-–]")
+
+
+def as_title(phrase: str | None) -> str | None:
+    """A role as the tables show it: never a clause, never garbage. A phrase scan that ran on
+    into the reported clause (`Giám đốc Sở Y tế cho biết bệnh viện ...`) ends before the first
+    cue that takes a clause, as written in lower case (a capitalised one is part of a name:
+    Trung tâm Dự báo); cues that are also nouns (thông tin, phân tích, khai thác) do not cut.
+    A phrase that is only a cue, or holds symbols (`cuô%3ḅc`, from a broken page), is none."""
+    if not phrase:
+        return phrase
+    lexicons = load()
+    for m in lexicons.cue_regex.finditer(phrase):
+        cue = lexicons.cues.get(fold_key(m.group(0)))
+        if cue and cue.takes == "clause" and phrase[m.start():m.end()].islower():  # group(0) is lowered
+            phrase = phrase[:m.start()].rstrip(" ,;:-–")
+            break
+    if not phrase or _SYMBOL.search(phrase) or fold_key(phrase) in lexicons.cues:
+        return None
+    return phrase

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from quotes.extraction.context import Candidate
 from quotes.extraction.lexicon import load
+from quotes.extraction.mentions import as_title
 from quotes.extraction.rules import RULES_BY_NAME
 from quotes.extraction.runner import detect
 from quotes.extraction.segment import segment
@@ -68,7 +69,8 @@ def _to_quote(article: Article, c: Candidate, index: SpeakerIndex, resolved: dic
         speakers[id(quote)] = speakers[id(source)]
     elif c.mention is not None:
         r = index.resolve(c.mention)
-        quote.speaker, quote.speaker_type, quote.attribution, quote.speaker_title = r.speaker, r.speaker_type, r.attribution, r.title
+        quote.speaker, quote.speaker_type, quote.attribution = r.speaker, r.speaker_type, r.attribution
+        quote.speaker_title = as_title(r.title)
         speakers[id(quote)] = r.entity if r.speaker else None
     else:
         quote.attribution = "unresolved"

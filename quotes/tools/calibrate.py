@@ -12,7 +12,7 @@ The result is calibration.tsv in the lexicons folder; the extractor reads it at 
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from quotes.dataset.read import dataset_table
@@ -64,20 +64,28 @@ def write(rows: list[tuple[str, str, float, int]], path: Path = CALIBRATION_FILE
     path.write_text(HEADER + "".join(f"{r}\t{a}\t{c:.2f}\t{n}\n" for r, a, c, n in rows), encoding="utf-8")
 
 
+BAND_EDGES = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
+
+
+def confidence_band(value: float) -> str:
+    """The band a confidence falls in, named as `quotes eval` prints it (0.8-0.9). Confidences
+    are written with two decimals as float32: 0.9 is stored as 0.8999999761..., and belongs in 0.9-1.0."""
+    value = round(value, 2)
+    low = max(edge for edge in BAND_EDGES if edge <= value)
+    high = BAND_EDGES[min(BAND_EDGES.index(low) + 1, len(BAND_EDGES) - 1)]
+    return f"{low:.1f}-{min(high, 1.0):.1f}"
+
+
 def bands(gold_paths: list[Path], dataset: Path) -> list[tuple[str, int, float]]:
     """Precision (span and speaker right) of the extracted quotes by confidence band."""
     gold, predicted, _ = gold_and_predictions(gold_paths, dataset)
     right = {id(p) for g, p in match(gold, predicted) if same_speaker(g.speaker, p.speaker)}
     table = dataset_table(dataset, "quotes", ["article_id", "start", "end", "confidence"])
     confidence = {(r["article_id"], r["start"], r["end"]): r["confidence"] for r in table.to_pylist()}
-    edges = [0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01]
-    rows = []
-    for low, high in zip(edges, edges[1:]):
-        inside: list[Span] = [p for p in predicted if low <= confidence[(p.article_id, p.start, p.end)] < high]
-        if inside:
-            precision = sum(id(p) in right for p in inside) / len(inside)
-            rows.append((f"{low:.1f}-{min(high, 1.0):.1f}", len(inside), precision))
-    return rows
+    by_band: dict[str, list[Span]] = defaultdict(list)
+    for p in predicted:
+        by_band[confidence_band(confidence[(p.article_id, p.start, p.end)])].append(p)
+    return [(band, len(inside), sum(id(p) in right for p in inside) / len(inside)) for band, inside in sorted(by_band.items())]
 
 
 def format_bands(rows: list[tuple[str, int, float]]) -> str:

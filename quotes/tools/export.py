@@ -4,9 +4,11 @@
   CUE spans and a quote -> speaker relation, plus the labeling config to paste
   (`labelstudio-config.xml`). `quotes import-labelstudio` turns Label Studio's JSON export back
   into gold JSONL that `quotes eval` reads; an unchanged round trip gives back the dataset's quotes.
-- `brat`: standoff annotation (`.txt` + `.ann` per article, `annotation.conf`).
+- `brat`: standoff annotation (`.txt` + `.ann` per article, named by a hash of the article id;
+  `index.tsv` maps each file back to its article id and title; `annotation.conf`).
 - `spans`: span-pair JSONL for attribution models: each quote with the candidate speaker
-  mentions in its context window, the right one marked.
+  mentions in its context window, the right one marked. The quote's and the candidates'
+  offsets index `window.text`; `window.start` is where the window begins in the article text.
 - `bio`: token-level BIO tags (B-QUOTE, I-QUOTE, B-SPEAKER, I-SPEAKER, O) per sentence.
 
 Training exports carry the release's article-level `split`, so no article is in two splits.
@@ -162,13 +164,16 @@ def export_brat(dataset: Path, out: Path) -> list[Path]:
     (out / "annotation.conf").write_text(
         "[entities]\nQuote\nSpeaker\nCue\n[relations]\nSaidBy\tArg1:Quote, Arg2:Speaker\nCueOf\tArg1:Cue, Arg2:Quote\n"
         "[events]\n[attributes]\nQuoteType\tArg:Quote, Value:direct|indirect|mixed\n", "utf-8")
+    index = ["file\tarticle_id\ttitle"]
     for article in articles:
         name = "a-" + short_hash(article["article_id"], 16)  # ids never become paths
         lines = brat_lines(article["text"], quotes.get(article["article_id"], []))
         (out / f"{name}.txt").write_text(article["text"], "utf-8")
         (out / f"{name}.ann").write_text("\n".join(lines) + ("\n" if lines else ""), "utf-8")
         written += [out / f"{name}.txt", out / f"{name}.ann"]
-    return written
+        index.append("\t".join([name, *(" ".join(article[k].split()) for k in ("article_id", "title"))]))
+    (out / "index.tsv").write_text("\n".join(index) + "\n", "utf-8")
+    return written + [out / "index.tsv"]
 
 
 def brat_lines(text: str, quotes: list[dict]) -> list[str]:
