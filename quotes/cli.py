@@ -15,12 +15,12 @@ from quotes.errors import OutputError, QuotesError
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from quotes.dataset.build import BATCH_SIZE, build, check_sources
+    from quotes.dataset.build import build, check_sources
     from quotes.dataset.lock import exclusive
 
     check_sources(args.sources)
     with exclusive(Path(args.out), "build"):  # a second build into the same folder is refused
-        report = build(args.sources, Path(args.out), workers=args.workers, batch_size=args.batch_size or BATCH_SIZE,
+        report = build(args.sources, Path(args.out), workers=args.workers, batch_size=args.batch_size,
                        split_by=args.split_by, engine=args.engine)
     print(f"built {args.out} in {report.seconds:.1f}s: {report.summary()}", file=sys.stderr)
     if report.ok == 0:
@@ -190,7 +190,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--split-by", choices=["article", "speaker"], default="article", help=SPLIT_BY_HELP)
     b.add_argument("--workers", type=positive_int, default=None, help=WORKERS_HELP)
     b.add_argument("--strict", action="store_true", help="exit 1 if any article is not ok (empty, undecodable, ...)")
-    b.add_argument("--batch-size", type=positive_int, default=None, help="articles per shard (default: 1000)")
+    b.add_argument("--batch-size", type=positive_int, default=None,
+                   help="articles per shard (default: from the input's size, 100 to 1,000, so that every worker gets several)")
     b.add_argument("--engine", choices=["local", "ray"], default="local",
                    help="local processes, or Ray Data (pip install 'quotes[ray]'; connects to RAY_ADDRESS if set)")
     b.set_defaults(func=cmd_build)

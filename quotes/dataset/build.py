@@ -36,7 +36,19 @@ from quotes.extraction.lexicon import lexicon_hash
 from quotes.extraction.pipeline import warm_up
 
 SCHEMA_VERSION = "3"  # 3: speaker_gender and gender_evidence; the speakers table counts genders
-BATCH_SIZE = 1000
+MIN_BATCH, MAX_BATCH = 100, 1000
+BYTES_PER_ARTICLE = 4_000  # a real news article as read (the 5,000 baomoi ones: 1,100 gzipped, 5,000 plain)
+BATCHES_PER_WORKER = 4
+
+
+def batch_size_for(total_bytes: int, workers: int) -> int:
+    """Articles per shard: enough shards that every worker gets several (the last one is not
+    left to one worker while the others wait), none smaller than MIN_BATCH (each shard has a
+    fixed cost) or larger than MAX_BATCH (memory). The article count is estimated from the
+    input's size, so the size is the same for the same inputs and a build resumes; the output
+    does not depend on it."""
+    estimated_articles = total_bytes // BYTES_PER_ARTICLE
+    return max(MIN_BATCH, min(MAX_BATCH, estimated_articles // (BATCHES_PER_WORKER * workers)))
 
 
 @dataclass
@@ -192,7 +204,7 @@ def check_sources(sources: list[str]) -> None:
         raise InputError(f"no .txt, .jsonl, .jsonl.gz, .jsonl.zst, .parquet or .csv files in {', '.join(map(str, sources))}")
 
 
-def build(sources: list[str], out: Path, workers: int | None = None, batch_size: int = BATCH_SIZE,
+def build(sources: list[str], out: Path, workers: int | None = None, batch_size: int | None = None,
           split_by: str = "article", engine: str = "local", split_files: bool = False,
           extra_metadata: dict[str, str] | None = None, work: Path | None = None) -> BuildReport:
     started = time.monotonic()
@@ -200,20 +212,22 @@ def build(sources: list[str], out: Path, workers: int | None = None, batch_size:
     _load_before_forking()
     work = work or out / ".work"
     report = BuildReport()
+    workers = workers or default_workers()
+    total_bytes = sum(p.stat().st_size for p in source_files(sources))
+    batch_size = batch_size or batch_size_for(total_bytes, workers)
     prepare_work(work, sources, batch_size)
     if engine == "ray":
         from quotes.dataset.cluster import run_ray
 
         run_ray(sources, work, batch_size)
     else:
-        total_bytes = sum(p.stat().st_size for p in source_files(sources))
         progress = Progress(total_bytes)
-        run_local(work, batches(read_raw(sources), batch_size), workers or default_workers(), report, progress)
+        run_local(work, batches(read_raw(sources), batch_size), workers, report, progress)
         progress.close()
     metadata = {**metadata_for(work), **(extra_metadata or {})}
     with cycle_collection_paused():
         report.totals = Counter(merge(work, out, metadata, split_by, split_files,
-                                      workers=1 if engine == "ray" else workers or default_workers()))
+                                      workers=1 if engine == "ray" else workers))
     shutil.rmtree(work, ignore_errors=True)
     report.seconds = time.monotonic() - started
     return report

@@ -8,6 +8,7 @@ refuses overlaps) and rejections only through `reject`, each naming a registered
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -85,9 +86,11 @@ def has_words(text: str, start: int, end: int, n: int) -> bool:
 
 
 class ArticleContext:
-    def __init__(self, article_id: str, seg: Segmented, headline: bool = False, known_names: frozenset = frozenset()):
+    def __init__(self, article_id: str, seg: Segmented, headline: bool = False,
+                 name_words: Callable[[], frozenset[str]] = frozenset):
         self.article_id = article_id
-        self.known_names = known_names  # folded words of the names the article gives in full
+        self._name_words = name_words  # asked on first use: building it is a third of an article's time
+        self._known_names: frozenset[str] | None = None
         self.headline = headline  # the first paragraph is the article's headline
         self.seg = seg
         self.text = seg.text
@@ -112,7 +115,15 @@ class ArticleContext:
         self.trap_matches = list(self.lex.trap_regex.finditer(self.text, self.lowered)) if self.cue_matches else []
         self.trap_starts = [m.start() for m in self.trap_matches]
 
+    @property
+    def known_names(self) -> frozenset[str]:
+        """Folded words of the names the article gives in full (a lone `Nghĩa` is a name)."""
+        if self._known_names is None:
+            self._known_names = self._name_words()
+        return self._known_names
+
     # -- where things are -------------------------------------------------------
+
     def paragraph(self, sentence: Sentence) -> Paragraph:
         return self.seg.paragraphs[sentence.paragraph]
 

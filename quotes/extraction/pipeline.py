@@ -26,13 +26,34 @@ def quote_id(article_id: str, start: int, end: int) -> str:
     return "q_" + short_hash(f"{article_id}\0{start}\0{end}", 16)
 
 
+class OnDemand:
+    """The speaker index, made when first needed (a rule asks which words are names, or a quote
+    is to be resolved): it is a third of an article's time, and many articles never need it.
+    A class, not a closure: a compiled closure is a reference cycle, left to the collector."""
+
+    def __init__(self, text: str, quoted: list[tuple[int, int]], lowered: str | None):
+        self.text, self.quoted, self.lowered = text, quoted, lowered
+        self.index: SpeakerIndex | None = None
+
+    def get(self) -> SpeakerIndex:
+        if self.index is None:
+            self.index = SpeakerIndex(self.text, self.quoted, self.lowered)
+        return self.index
+
+    def name_words(self) -> frozenset[str]:
+        return self.get().name_words()
+
+
 def extract_article(article: Article) -> tuple[list[Quote], list[Rejection]]:
     seg = segment(article.text)
     first = seg.paragraphs[0] if seg.paragraphs else None
     headline = bool(first and article.title and article.text[first.start:first.end].strip() == article.title.strip())
     quoted = [(s.inner_start, s.inner_end) for s in seg.quotes]
-    index = SpeakerIndex(article.text, quoted, seg.lowered)
-    candidates, rejections = detect(article.article_id, seg, headline, index.name_words())
+    speaker_index = OnDemand(article.text, quoted, seg.lowered)
+    candidates, rejections = detect(article.article_id, seg, headline, speaker_index.name_words)
+    if not candidates:
+        return [], rejections
+    index = speaker_index.get()
     quotes: list[Quote] = []
     resolved: dict[int, Quote] = {}
     speakers: dict[int, Entity | None] = {}  # id(quote) -> the entity it resolved to

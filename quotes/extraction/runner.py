@@ -26,8 +26,8 @@ ARTICLE_FAMILIES: tuple[Callable[[ArticleContext], None], ...] = (nested_quotes,
 
 
 def detect(article_id: str, seg: Segmented, headline: bool = False,
-           known_names: frozenset = frozenset()) -> tuple[list[Candidate], list[Rejection]]:
-    ctx = ArticleContext(article_id, seg, headline, known_names)
+           name_words: Callable[[], frozenset[str]] = frozenset) -> tuple[list[Candidate], list[Rejection]]:
+    ctx = ArticleContext(article_id, seg, headline, name_words)
     content = []
     for sentence in seg.sentences:
         if ctx.is_furniture(sentence):

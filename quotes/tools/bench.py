@@ -141,7 +141,7 @@ def stage_times(source: str, limit: int = 2000) -> dict[str, float]:
         "decode and normalise": lambda: [to_article(r) for r in records],
         "segment": lambda: [segment(a.text) for a in articles],
         "speaker index": lambda: [SpeakerIndex(a.text, q, s.lowered) for a, q, s in zip(articles, quoted, segmented)],
-        "detect": lambda: [detect(a.article_id, s, False, i.name_words()) for a, s, i in zip(articles, segmented, indexes)],
+        "detect": lambda: [detect(a.article_id, s, False, i.name_words) for a, s, i in zip(articles, segmented, indexes)],
         "extract (segment to quote records)": lambda: [extract_article(a) for a in articles],
         "process_batch (decode to hashed records)": lambda: process_batch(records),
         "shard tables": lambda: shard_tables(results),
