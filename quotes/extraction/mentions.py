@@ -16,11 +16,13 @@ import regex
 
 from quotes.extraction.lexicon import WORD_END, WORD_START, load, modifier_regex
 from quotes.extraction.limits import (
+    MAX_BARE_ROLE_DESCRIPTION_WORDS,
     MAX_DESCRIPTION_WORDS,
     MAX_LOWER_CASE_RUN,
     MAX_MENTION_CHARS,
     MAX_NAME_RUN_TOKENS,
     MAX_NAME_TOKENS,
+    MAX_ROLE_DESCRIPTION_WORDS,
     MAX_ROLE_WORDS,
     MAX_TITLE_TOKENS,
 )
@@ -130,8 +132,8 @@ def _parse(phrase: str, offset: int) -> Mention | None:
         if mention and mention.kind == "name":
             mention.title = " ".join(p for p in (mention.title, phrase[of.start():].strip()) if p)
             return mention
-        if mention and mention.kind == "title":  # "Người phát ngôn của ông Pence": a role
-            return _mention(phrase, offset, "title", title=phrase, gender=mention.gender)
+        if mention and mention.kind == "title" and not _verb_phrase(phrase[of.end():]):
+            return _mention(phrase, offset, "title", title=phrase, gender=mention.gender)  # "Người phát ngôn của ông Pence"
     return None
 
 
@@ -304,9 +306,30 @@ def _looks_like_name(words: list[str]) -> bool:
 
 
 def _looks_like_qualifier(words: list[str]) -> bool:
-    """Words between a title and a name (Bộ Ngoại giao Mỹ, Sở Y tế tỉnh X, ngoại giao): no
-    verb phrase (đã gặp, a cue), and capitalised like a name."""
-    return not load().cue_regex.search(" ".join(words)) and _capitalised_like_a_name(words)
+    """Words after a title, before a name or alone: no verb phrase (đã gặp, a cue), and either
+    capitalised like a name (Bộ Ngoại giao Mỹ, Sở Y tế tỉnh X) or a few plain words that say
+    what the role is, whatever they are (Giám đốc điều hành, Trưởng ban quản lý dòng xe máy),
+    which may end with whose role it is (... của Yamaha, ... tại Hà Nội)."""
+    if load().cue_regex.search(" ".join(words)):
+        return False
+    if _capitalised_like_a_name(words):
+        return True
+    owner = next((i for i, w in enumerate(words) if i and fold_key(w) in ROLE_OWNER), len(words))
+    described, whose = words[:owner], words[owner + 1:]
+    if owner == len(words):  # without whose role it is, a longer run reads as a verb phrase (Thủ tướng ghi nhận những ...)
+        return _plain_words(described, MAX_BARE_ROLE_DESCRIPTION_WORDS)
+    return bool(whose) and _capitalised_like_a_name(whose) and _plain_words(described, MAX_ROLE_DESCRIPTION_WORDS)
+
+
+ROLE_OWNER = {"của", "tại", "thuộc"}  # Giám đốc kinh doanh của X, bác sĩ tại Y
+
+
+def looks_like_role(words: list[str]) -> bool:
+    """An apposition that says what someone is (đồng tác giả nghiên cứu, giám đốc điều hành
+    của X): lower case first, then words that could follow a title."""
+    if not words or not words[0].islower():
+        return False
+    return _plain_words(words, MAX_ROLE_DESCRIPTION_WORDS) or _looks_like_qualifier(words)
 
 
 def _group_or_unnamed(phrase: str, offset: int) -> Mention | None:
@@ -458,11 +481,16 @@ def _plain_words(words: list[str], most: int = MAX_ROLE_WORDS) -> bool:
     if not 1 <= len(words) <= most or any(not w.isalpha() or not w.islower() for w in words):
         return False
     lex = load()
-    if any(fold_key(w) in lex.function_words for w in words):
-        return False
-    joined = " ".join(words)
-    return not (lex.cue_regex.search(joined) or modifier_regex("adverb").search(joined)
-                or modifier_regex("predicate_start").search(joined) or modifier_regex("connector").match(joined))
+    if any(fold_key(w) in lex.function_words or fold_key(w) in lex.honorifics for w in words):
+        return False  # "mời họ lên": a pronoun is no part of a role
+    return not _verb_phrase(" ".join(words))
+
+
+def _verb_phrase(words: str) -> bool:
+    """Whether words hold what starts a predicate (a cue, an adverb: đã, cũng; a verb that
+    opens one) or a clause connector: the end of a noun phrase, whatever came before."""
+    return bool(load().cue_regex.search(words) or modifier_regex("adverb").search(words)
+                or modifier_regex("predicate_start").search(words) or modifier_regex("connector").match(words))
 
 
 def _trailing_name(core: str, tokens: list, title_end: int, after_honorific: bool = False) -> list:

@@ -15,7 +15,7 @@ import regex
 from quotes.extraction.context import SEPARATOR, ArticleContext, Candidate
 from quotes.extraction.lexicon import WORD_END, WORD_START, Cue, modifier_regex
 from quotes.extraction.limits import MAX_APPOSITION_WORDS, MAX_APPOSITIONS, MAX_PREFIX_WORDS
-from quotes.extraction.mentions import TOKEN, mention_prefixes, parse_mention, strip_edges
+from quotes.extraction.mentions import TOKEN, looks_like_role, mention_prefixes, parse_mention, strip_edges
 from quotes.extraction.normalise import VIETNAMESE_LETTERS, fold_key
 from quotes.extraction.rules import Rule
 from quotes.extraction.segment import Sentence
@@ -133,10 +133,20 @@ def _named_before_apposition(ctx: ArticleContext, cue: CueMatch, pieces: list[tu
     for k in range(len(pieces) - 2, max(-1, len(pieces) - 2 - MAX_APPOSITIONS), -1):
         start, end = pieces[k]
         mention = parse_mention(ctx.text[start:end], start)
-        if mention and mention.kind == "name" and (mention.title or mention.gender != "any"):
+        if mention and mention.kind == "name" and (mention.title or mention.gender != "any"
+                                                   or _full_name_before_role(ctx, mention, last)):
             cue.subject, cue.how = mention, "aside"
             cue.subject_start, cue.subject_piece = ctx.attribution_start(start), k
             return
+
+
+def _full_name_before_role(ctx: ArticleContext, mention: Mention, apposition: str) -> bool:
+    """`Audrey Gaskins, đồng tác giả nghiên cứu cho biết`: a bare name of two words or more,
+    then a phrase that reads as a role (it opens in lower case or with a title), is a person
+    with an apposition whose closing comma is missing."""
+    if len(mention.name.split()) < 2 or not apposition or fold_key(mention.name.split()[0]) in ctx.lex.function_words:
+        return False  # "Theo Al-Monitor, đây là ...": a source, then a clause
+    return ctx.lex.title_regex.match(apposition) is not None or looks_like_role(apposition.split())
 
 
 def _known_name(ctx: ArticleContext, phrase: str, offset: int) -> Mention | None:
