@@ -177,15 +177,28 @@ def _takes_content(ctx: ArticleContext, cue: CueMatch, sentence_end: int) -> boo
 
 
 def _bare_clause_follows(ctx: ArticleContext, pos: int, end: int) -> bool:
-    """`Bị cáo khai đã mua ...`, `Thủ tướng yêu cầu các bộ phải ...`: without rằng, a clause
-    shows itself by a tense, aspect or modal word among its first words; a noun object
-    (`thừa nhận toàn bộ hành vi`) has none."""
-    opener = modifier_regex("clause_opener").search(ctx.text, pos, end)  # "phủ nhận ý định X nhưng đã ...":
+    """`Bị cáo khai đã mua ...`, `Thủ tướng yêu cầu các bộ phải ...`, `kể con tàu vẫn trôi`:
+    without rằng, a clause shows itself by a tense, aspect or modal word, or an adverb that
+    only stands before a verb, among its first words; a noun object (`thừa nhận toàn bộ hành
+    vi`) has none."""
+    opener = modifier_regex("clause_opener").search(ctx.text, pos + 1, end)  # "phủ nhận ý định X nhưng đã ...":
     end = opener.start() if opener else end  # a marker after a conjunction belongs to the next clause
+    # (one that opens the clause itself, `khai vì quá bức xúc nên đã ...`, belongs to it);
+    comma = ctx.text.find(",", pos, end)  # and one after a comma: `phân tích của Công ty X, thị trường đã`
+    end = comma if comma > pos else end
     words = [m.group(0) for m in islice(TOKEN.finditer(ctx.text, pos, end), MAX_BARE_CLAUSE_WORDS + 1)]
     markers = ctx.lex.clause_markers
-    return any(fold_key(words[i]) in markers or fold_key(" ".join(words[i:i + 2])) in markers  # đã, có thể
-               for i in range(min(len(words), MAX_BARE_CLAUSE_WORDS)))
+    if any(fold_key(words[i]) in markers or fold_key(" ".join(words[i:i + 2])) in markers  # đã, có thể
+           for i in range(min(len(words), MAX_BARE_CLAUSE_WORDS))):
+        return True
+    window = " ".join(words[:MAX_BARE_CLAUSE_WORDS])
+    return any(fold_key(m.group(0)) in PREDICATE_ADVERBS for m in modifier_regex("adverb").finditer(window))
+
+
+# Adverbs of the modifier lexicon that stand only before a verb (chỉ biết, vẫn giữ, luôn sẵn
+# sàng): in the words after a cue they show a predicate, so a clause. (còn is one too, but it
+# also opens a clause of its own, `còn X thì`, and the window ends there.)
+PREDICATE_ADVERBS = frozenset(fold_key(w) for w in ("cũng", "vẫn", "luôn", "chỉ", "từng", "đều", "tiếp tục"))
 
 
 def _complementiser_near(ctx: ArticleContext, pos: int, complementiser: str) -> bool:
