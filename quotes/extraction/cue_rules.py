@@ -15,8 +15,15 @@ import regex
 
 from quotes.extraction.context import END_PUNCT, ArticleContext, has_words
 from quotes.extraction.lexicon import WORD_END, WORD_START, modifier_regex
-from quotes.extraction.limits import MAX_ASIDE_HEAD_WORDS, MAX_BARE_CLAUSE_WORDS, SCARE_QUOTE_WORDS, THEO_LOOKBACK_CHARS
-from quotes.extraction.mentions import TOKEN, parse_mention
+from quotes.extraction.limits import (
+    MAX_ASIDE_HEAD_WORDS,
+    MAX_BARE_CLAUSE_WORDS,
+    MAX_PREFIX_WORDS,
+    MIN_DIRECTIVE_WORDS,
+    SCARE_QUOTE_WORDS,
+    THEO_LOOKBACK_CHARS,
+)
+from quotes.extraction.mentions import TOKEN, mention_prefixes, parse_mention
 from quotes.extraction.normalise import fold_key
 from quotes.extraction.rules import (
     CUE,
@@ -116,7 +123,7 @@ def _build_from_cue(ctx: ArticleContext, sentence: Sentence, cue: CueMatch, limi
             return
     if remainder and not TAIL_ONLY.match(remainder):
         if cue.cue.takes == "complement" and not complementiser and text[pos:pos + 1] not in "“\"«‘'" \
-                and not _bare_clause_follows(ctx, pos, content_end):
+                and not _bare_clause_follows(ctx, pos, content_end) and not _directive_follows(ctx, cue, pos, content_end):
             ctx.reject(cue.start, content_end, CUE_NEEDS_COMPLEMENTISER, CUE)
             return
         if cue.cue.cls == "naming" and not has_words(text, pos, content_end, SCARE_QUOTE_WORDS + 1):
@@ -199,6 +206,23 @@ def _bare_clause_follows(ctx: ArticleContext, pos: int, end: int) -> bool:
 # sàng): in the words after a cue they show a predicate, so a clause. (còn is one too, but it
 # also opens a clause of its own, `còn X thì`, and the window ends there.)
 PREDICATE_ADVERBS = frozenset(fold_key(w) for w in ("cũng", "vẫn", "luôn", "chỉ", "từng", "đều", "tiếp tục"))
+
+
+# Words that make the next one a noun: `có yêu cầu`, `một đề nghị`, `các kiến nghị`.
+NOUN_BEFORE = regex.compile(WORD_START + r"(?:có|một|các|những|mọi|nhiều)\s+$", regex.IGNORECASE)
+
+
+def _directive_follows(ctx: ArticleContext, cue: CueMatch, pos: int, end: int) -> bool:
+    """`Thủ tướng yêu cầu Ủy ban đổi mới cách làm`, `đề nghị các bộ rà soát lại quy trình`: a
+    directive cue, then who is asked (a speaker phrase: a body, a title, a group) and what they
+    are to do (a few more words), is reported speech, though no tense word shows it; `yêu cầu
+    bồi thường` (a plain object) names no one asked."""
+    if cue.cue.cls != "directive" or NOUN_BEFORE.search(ctx.text, max(0, cue.start - 12), cue.start):
+        return False  # "Trong số đó có yêu cầu Nato ...": a demand, the noun, not someone asking
+    asked = next(mention_prefixes(ctx.text, pos, end, MAX_PREFIX_WORDS), None)
+    if asked is None or asked[1].kind == "pronoun":
+        return False
+    return has_words(ctx.text, asked[0], end, MIN_DIRECTIVE_WORDS)
 
 
 def _complementiser_near(ctx: ArticleContext, pos: int, complementiser: str) -> bool:

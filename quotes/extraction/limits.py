@@ -12,6 +12,7 @@ MAX_ASIDE_HEAD_WORDS = 6  # the content before `, ông nói,` or `, theo X,` is 
 MAX_COLON_GAP_WORDS = 6  # words between a speaker and the colon (`Bà Lan, rưng rưng, nói thêm:`)
 MAX_DASH_APPOSITION_WORDS = 25  # `bà X - chủ homestay ở bản Lác, Mai Châu:`
 MAX_BARE_CLAUSE_WORDS = 10  # where a tense or modal word shows a bare clause after a cue (`khai đã mua`)
+MIN_DIRECTIVE_WORDS = 3  # what the one asked is to do, after them (`yêu cầu Ủy ban đổi mới cách làm`)
 MAX_MANNER_WORDS = 4  # a manner phrase before a colon (`than thở`, `nói thêm`)
 MAX_APPOSITION_WORDS = 15  # an apposition after a name (`Chính ủy Bộ Tư lệnh TP.HCM`)
 MAX_APPOSITIONS = 2  # appositions between a name and its cue
