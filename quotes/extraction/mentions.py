@@ -134,6 +134,10 @@ def _parse(phrase: str, offset: int) -> Mention | None:
             return mention
         if mention and mention.kind == "title" and not _verb_phrase(phrase[of.end():]):
             return _mention(phrase, offset, "title", title=phrase, gender=mention.gender)  # "Người phát ngôn của ông Pence"
+        body = _organisation(phrase[:of.start()].rstrip(), offset)
+        if body and _looks_like_name(phrase[of.end():].split()):  # "tờ Rodong Sinmun của Triều Tiên": the paper
+            body.text, body.end = phrase, offset + len(phrase)
+            return body
     return None
 
 
