@@ -96,6 +96,8 @@ def find_subject(ctx: ArticleContext, cue: CueMatch, region_start: int, previous
         cue.subject_start, cue.subject_piece = ctx.attribution_start(a), len(pieces) - 1
         if after_dash:
             set_off_subject(ctx, cue, pieces)  # "Ông X - Chủ tịch Y cho biết": rank the two
+        elif cue.subject.kind == "title":
+            _named_before_role(ctx, cue, pieces)
         return
     conj = CONJUNCTION.search(piece)
     if conj:  # "X không nhượng bộ nhưng nói rằng": the subject is the clause's own
@@ -138,6 +140,24 @@ def _named_before_apposition(ctx: ArticleContext, cue: CueMatch, pieces: list[tu
             cue.subject, cue.how = mention, "aside"
             cue.subject_start, cue.subject_piece = ctx.attribution_start(start), k
             return
+
+
+def _named_before_role(ctx: ArticleContext, cue: CueMatch, pieces: list[tuple[int, int]]) -> None:
+    """`Thượng tá Phạm Tài, Phó trưởng Công an huyện X cho rằng`: a role right before the cue,
+    set off by a comma from a name just before it, is that person's apposition (its closing
+    comma missing); the speaker is the named person, with the role as title."""
+    if len(pieces) < 2:
+        return
+    (a, b), (c, _) = pieces[-2], pieces[-1]
+    if "," not in ctx.text[b:c]:
+        return
+    mention = parse_mention(ctx.text[a:b], a)
+    if mention is None or mention.kind != "name" or looks_like_common_word(ctx, mention):
+        return
+    if not mention.title and cue.subject:
+        mention.title = cue.subject.title
+    cue.subject, cue.how = mention, "aside"
+    cue.subject_start, cue.subject_piece = ctx.attribution_start(a), len(pieces) - 2
 
 
 def _full_name_before_role(ctx: ArticleContext, mention: Mention, apposition: str) -> bool:
