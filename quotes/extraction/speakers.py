@@ -83,6 +83,10 @@ def canonical_title(title: str) -> str:
     return key
 
 
+# Heads of a role that say only that someone speaks for a body, not which post they hold.
+GENERIC_ROLE_HEADS = frozenset(fold_key(t) for t in ("lãnh đạo", "đại diện", "người đứng đầu"))
+
+
 # Speakers named by a phrase, not a name (`nhiều người`, `một quan chức`), are different people
 # in each article: their id is the article's own.
 PER_ARTICLE_TYPES = ("group", "unnamed")
@@ -245,7 +249,7 @@ class SpeakerIndex:
                 (t == head_key or t.startswith(head_key + " ")) and all(q in t.split() for q in qualifiers)
                 for t in entity.titles)
 
-        entity = self._nearest(mention.start, fits)
+        entity = self._nearest(mention.start, fits) or self._sole_leader_of(head_key, qualifiers)
         if entity:
             self._mentioned(entity, mention.start)
             entity.note_gender(mention)
@@ -259,6 +263,16 @@ class SpeakerIndex:
         self._mentioned(entity, mention.start)
         entity.note_gender(mention)
         return Resolution(mention.text, "person", "title_only", mention.title, entity)
+
+    def _sole_leader_of(self, head: str, body: list[str]) -> Entity | None:
+        """`Lãnh đạo Bộ Giao thông Vận tải cho biết` in an article that names one person with a
+        role in that body (ông X, Thứ trưởng Bộ Giao thông Vận tải): a generic head (lãnh đạo,
+        đại diện, người đứng đầu) stands for that person, wherever the article names them."""
+        if head not in GENERIC_ROLE_HEADS or len(body) < 2:
+            return None
+        holders = [e for e in self.entities if e.kind == "person" and e.names
+                   and any(all(word in t.split() for word in body) for t in e.titles)]
+        return holders[0] if len(holders) == 1 else None
 
     def _resolve_pronoun(self, mention: Mention) -> Resolution:
         if mention.plural:
