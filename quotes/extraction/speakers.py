@@ -1,8 +1,9 @@
 """The speaker index of one article: who is mentioned where, and what each quote's mention
 resolves to (one canonical speaker per person within an article).
 
-It is built before the rules run (the rules ask it which capitalised words are names), and
-resolves each quote's mention after them. Every person mentioned with a title or honorific and a name becomes an entity; later short
+It is built when a rule first asks which capitalised words are names, or when a quote is to be
+resolved (an article that needs neither never builds it), and resolves each quote's mention
+after the rules. Every person mentioned with a title or honorific and a name becomes an entity; later short
 forms (ông Blinken, ông Dũng, ông Park, a misspelt Sheran), titles alone (Ngoại trưởng Mỹ),
 pronouns (ông, bà, họ) and descriptions (vị tướng này) link back to an entity, and each link
 says how it was made. Nothing links when nothing in the text supports it.
