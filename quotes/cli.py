@@ -171,7 +171,7 @@ def positive_int(text: str) -> int:
 
 
 # Help texts of arguments that more than one command takes.
-SOURCES_HELP = "directories of .txt files, or .jsonl[.gz] / .parquet / .csv files"
+SOURCES_HELP = "directories of .txt files, or .txt / .jsonl[.gz|.zst] / .parquet / .csv files"
 SPLIT_BY_HELP = "assign train/dev/test by article, or keep articles sharing a person speaker together"
 WORKERS_HELP = "worker processes (default: all cores)"
 DATASET_HELP = "a dataset folder built by `quotes build` (or the data folder of `quotes release`)"
@@ -193,11 +193,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--batch-size", type=positive_int, default=None,
                    help="articles per shard (default: from the input's size, 100 to 1,000, so that every worker gets several)")
     b.add_argument("--engine", choices=["local", "ray"], default="local",
-                   help="local processes, or Ray Data (pip install 'quotes[ray]'; connects to RAY_ADDRESS if set)")
+                   help="local processes, or Ray Data (pip install -e '.[ray]' in a checkout; connects to RAY_ADDRESS if set)")
     b.set_defaults(func=cmd_build)
 
     e = sub.add_parser("extract", help="print one JSON object per quote found in FILE")
-    e.add_argument("file", help="an input file (.txt, .jsonl[.gz], .parquet or .csv); every article in it")
+    e.add_argument("file", help="an input file (.txt, .jsonl[.gz|.zst], .parquet or .csv); every article in it")
     e.set_defaults(func=cmd_extract)
 
     r = sub.add_parser("release", help="build a versioned, reproducible release under DATA/releases",
