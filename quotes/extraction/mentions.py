@@ -459,7 +459,9 @@ def _person(phrase: str, offset: int) -> Mention | None:
     if gender == "any" and title_text:  # "Hoa hậu X", "nữ phóng viên X": a title that says it
         gender = _title_gender(title_text)
         evidence = "title" if gender != "any" else ""
-    return _mention(phrase, offset, kind, name=name, title=full_title, gender=gender, gender_evidence=evidence)
+    couple = bool(honorific) and lex.honorifics[fold_key(honorific.group(0))][1] == "pl"  # ông bà X: two people
+    return _mention(phrase, offset, kind, name=name, title=full_title, gender=gender, gender_evidence=evidence,
+                    plural=couple)
 
 
 def _title_gender(title: str) -> str:

@@ -39,6 +39,7 @@ class Entity:
     name_keys: list[list[str]] = field(default_factory=list)  # each name's folded words
     canonical: str = ""  # the longest name (most words, then characters), else the title as written
     genders: dict[str, str] = field(default_factory=dict)  # m or f -> the first evidence of it
+    plural: bool = False  # named as more than one (ông bà X: a couple under the husband's name)
 
     def __post_init__(self):
         self.name_keys = [[fold_key(word) for word in name.split()] for name in self.names]
@@ -49,6 +50,7 @@ class Entity:
         word or a title), kept per gender so that evidence for both shows up as a conflict."""
         if mention.gender in ("m", "f"):
             self.genders.setdefault(mention.gender, mention.gender_evidence or "honorific")
+        self.plural = self.plural or mention.plural
 
     def add_name(self, name: str) -> None:
         """Names are added here only, so the canonical name is kept up to date (it is read for
@@ -325,9 +327,13 @@ def full_name_in_text(text: str, short: str) -> str | None:
 PEOPLE = ("person", "unnamed")  # an unnamed source is a person too (mẹ tôi, một bác sĩ)
 
 
+GENDER_NAMES = {"f": "female", "m": "male"}
+
+
 def gender_of(entity: Entity | None) -> tuple[str, str]:
     """(speaker_gender, gender_evidence) of a resolved speaker, from the evidence the whole
-    article gave: never a guess from a name, never for organisations and groups."""
+    article gave; failing that, from a middle name that says it by convention (Thị, Văn:
+    middle_names.tsv); never a guess from a given name, never for organisations and groups."""
     if entity is None:
         return "unknown", "none"
     if entity.kind not in PEOPLE:
@@ -335,8 +341,20 @@ def gender_of(entity: Entity | None) -> tuple[str, str]:
     if len(entity.genders) > 1:
         return "unknown", "conflict"
     for gender, evidence in entity.genders.items():
-        return {"f": "female", "m": "male"}[gender], evidence
-    return "unknown", "none"
+        return GENDER_NAMES[gender], evidence
+    by_name = _middle_name_gender(entity)
+    return (GENDER_NAMES[by_name], "name") if by_name else ("unknown", "none")
+
+
+def _middle_name_gender(entity: Entity) -> str | None:
+    """f or m when every full name of the person (family name, middle, given) has a middle name
+    of middle_names.tsv and they agree; never for a name that stands for several (ông bà X)."""
+    if entity.plural:
+        return None
+    lexicons = load()
+    said = {lexicons.middle_name_genders.get(key[1]) for key in entity.name_keys
+            if len(key) >= 3 and key[0] in lexicons.surnames}
+    return said.pop() if len(said) == 1 and None not in said else None
 
 
 def _ends_with(name_key: list[str], word: str) -> bool:
