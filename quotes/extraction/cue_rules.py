@@ -40,6 +40,7 @@ from quotes.extraction.rules import (
     NO_SPEAKER_BEFORE_CUE,
     QUOTED_BY,
     REASONS_BY_NAME,
+    TOPIC_NOT_SPEECH,
 )
 from quotes.extraction.segment import Sentence
 from quotes.extraction.source_rules import THEO_CLOSING
@@ -122,6 +123,9 @@ def _build_from_cue(ctx: ArticleContext, sentence: Sentence, cue: CueMatch, limi
         if _quote_in_next_paragraph(ctx, cue, sentence):
             return
     if remainder and not TAIL_ONLY.match(remainder):
+        if TOPIC_OPENING.match(text, pos):  # "chia sẻ về việc ...": what it was about, not what was said
+            ctx.reject(cue.start, content_end, TOPIC_NOT_SPEECH, CUE)
+            return
         if cue.cue.takes == "complement" and not complementiser and text[pos:pos + 1] not in "“\"«‘'" \
                 and not _bare_clause_follows(ctx, pos, content_end) and not _directive_follows(ctx, cue, pos, content_end):
             ctx.reject(cue.start, content_end, CUE_NEEDS_COMPLEMENTISER, CUE)
@@ -206,6 +210,12 @@ def _bare_clause_follows(ctx: ArticleContext, pos: int, end: int) -> bool:
 # sàng): in the words after a cue they show a predicate, so a clause. (còn is one too, but it
 # also opens a clause of its own, `còn X thì`, and the window ends there.)
 PREDICATE_ADVERBS = frozenset(fold_key(w) for w in ("cũng", "vẫn", "luôn", "chỉ", "từng", "đều", "tiếp tục"))
+
+
+# A reported clause never opens with `về` (about): `chia sẻ về việc X`, `nói gì về X` give the
+# topic; `về lâu dài`, `về cơ bản`, `về phía X`, `về mặt`, `về nguyên tắc` open a clause as adverbs.
+TOPIC_OPENING = regex.compile(r"(?:gì\s+)?về" + WORD_END + r"(?!\s+(?:lâu dài|cơ bản|phía|mặt|nguyên tắc)" + WORD_END + ")",
+                              regex.IGNORECASE)
 
 
 # Words that make the next one a noun: `có yêu cầu`, `một đề nghị`, `các kiến nghị`.
