@@ -92,7 +92,9 @@ def _walk(folder: Path) -> tuple[list[Path], list[Path]]:
     root = folder.resolve()
     for child in sorted(folder.rglob("*")):  # links to folders are not entered
         if child.is_file() and _format(child) is not None:
-            (inside if child.resolve().is_relative_to(root) else outside).append(child)
+            # only a link can lead out (resolving every file of a big folder costs a syscall chain each)
+            leaves = child.is_symlink() and not child.resolve().is_relative_to(root)
+            (outside if leaves else inside).append(child)
     return inside, outside
 
 
