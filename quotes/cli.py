@@ -123,9 +123,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_mine(args: argparse.Namespace) -> int:
-    from quotes.tools.mine import mine, report, texts
+    from quotes.tools.mine import KINDS, mine, report, texts
 
-    print(report(mine(texts(args.sources, args.limit), args.kind or ["cues", "roles", "theo"], args.contexts), args.top))
+    print(report(mine(texts(args.sources, args.limit), args.kind or list(KINDS), args.contexts), args.top))
     return 0
 
 
@@ -241,10 +241,10 @@ def parser() -> argparse.ArgumentParser:
                    "export gives the predictions of untouched tasks as ids, they are read from it")
     i.set_defaults(func=cmd_import_labelstudio)
 
-    m = sub.add_parser("mine", help="rank candidates for the lexicons (cues, role words, theo heads) in a corpus")
+    m = sub.add_parser("mine", help="rank candidates for the lexicons (cues, role words, theo heads, given names) in a corpus")
     m.add_argument("sources", nargs="+", help="articles in any input format (as for build)")
-    m.add_argument("--kind", action="append", choices=["cues", "roles", "theo"],
-                   help="what to mine (repeat for several; default: all three)")
+    m.add_argument("--kind", action="append", choices=["cues", "roles", "theo", "given_names"],
+                   help="what to mine (repeat for several; default: all four)")
     m.add_argument("--top", type=int, default=40, help="candidates shown per kind (default: 40)")
     m.add_argument("--contexts", type=int, default=3, help="contexts shown per candidate (default: 3)")
     m.add_argument("--limit", type=int, default=None, help="read at most this many articles")

@@ -123,3 +123,30 @@ def test_stats_counts_quotes_and_speakers_by_gender_outlet_and_month(quotes_cli,
     assert "| outlet | Đài Miền Núi | unknown | 1 | 1.0 | 1 |" in out
     assert "| month | 2021-04 | female | 1 | 0.5 | 1 |" in out
     assert (tmp_path / "stats.csv").read_text("utf-8").startswith("by,group,speaker_gender,quotes,share_of_quotes,speakers\n")
+
+
+def test_mine_counts_each_person_once_by_the_gender_the_text_says(quotes_cli, corpus):
+    out = quotes_cli("mine", corpus, "--kind", "given_names").stdout
+    # Phạm Văn Đức (ông, Văn), Lê Văn Sáu (Văn), Hồ Văn Tư (anh, Văn): men; Trần Thị Mơ (cô, Thị): a woman
+    assert "     1  đức  (m 1)" in out and "     1  mơ  (f 1)" in out and "     1  tư  (m 1)" in out
+
+
+def test_eval_counts_a_gender_read_from_a_name_apart_from_the_gold_it_can_be_checked_on(quotes_cli, tmp_path):
+    """Gold records a gender only where the text shows it: a gender given from a name where the
+    text says nothing is neither right nor wrong for it, and is counted on its own."""
+    articles = [{"id": "h1", "text": "Bà Lê Thị Hoa cho biết chợ sẽ mở cửa lại vào sáng mai."},
+                {"id": "h2", "text": "Giám đốc Đoàn Quốc Cường cho biết nhà máy sẽ chạy lại từ tuần sau."},
+                {"id": "h3", "text": "Ông Vương Minh Quang cho biết đường sẽ thông xe vào chiều nay."}]
+    source = tmp_path / "a.jsonl"
+    source.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles), "utf-8")
+    quotes_cli("build", source, "--out", tmp_path / "out")
+    rows = pq.read_table(tmp_path / "out" / "quotes.parquet").to_pylist()
+    assert [r["gender_evidence"] for r in rows] == ["honorific", "name", "honorific"]
+    gold_genders = {"h1": "female", "h2": None, "h3": "female"}  # h3: an annotator's slip, to count as wrong
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps({"article_id": r["article_id"], "start": r["start"], "end": r["end"],
+                                        "type": r["quote_type"], "speaker": r["speaker"], "speaker_type": "person",
+                                        "speaker_gender": gold_genders[r["article_id"]]}, ensure_ascii=False) + "\n"
+                            for r in rows), "utf-8")
+    out = quotes_cli("eval", gold, tmp_path / "out").stdout
+    assert "| 3 | 3 | 0.500 (2) | 1 | 0.000 | 2 | 0.000 |" in out

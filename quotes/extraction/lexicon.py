@@ -182,6 +182,7 @@ class Lexicons:
     calibration: dict[tuple[str, str], float]  # (rule, attribution or *) -> measured confidence
     surnames: frozenset[str]
     middle_name_genders: dict[str, str]  # fold_key(middle name) -> f or m, by convention (Thị, Văn)
+    given_name_genders: dict[str, str]  # fold_key(given name) -> f or m, borne almost only by one
     not_names: frozenset[str]  # capitalised words that are never a one-word name
     boilerplate_lines: regex.Pattern  # a whole line of page furniture
     caption_prefixes: regex.Pattern
@@ -237,6 +238,7 @@ def load() -> Lexicons:
         calibration={(r["rule"], r["attribution"]): float(r["confidence"]) for r in read_tsv("calibration.tsv")},
         surnames=_folded("surnames.tsv", "surname"),
         middle_name_genders={fold_key(r["word"]): r["gender"] for r in read_tsv("middle_names.tsv")},
+        given_name_genders={fold_key(r["word"]): r["gender"] for r in read_tsv("given_names.tsv")},
         not_names=_folded("not_names.tsv", "word"),
         boilerplate_lines=regex.compile(r"\s*(?:" + "|".join(f"(?:{p})" for p in lines) + r")\s*", regex.IGNORECASE),
         caption_prefixes=regex.compile(r"\s*(?:" + "|".join(prefixes) + ")", regex.IGNORECASE),

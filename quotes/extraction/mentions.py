@@ -536,16 +536,18 @@ def _trailing_name(core: str, tokens: list, title_end: int, after_honorific: boo
                 break
             name.insert(0, run[i])
         name = name[-4:]
-    if name and _names_a_place_or_body(tokens, name[0].start(), after_honorific or surname_led):
+    if name and _names_a_place_or_body(tokens, name[0].start(), after_honorific or surname_led, title_end):
         return []
     return name
 
 
-def _names_a_place_or_body(tokens: list, name_start: int, only_adjacent: bool) -> bool:
+def _names_a_place_or_body(tokens: list, name_start: int, only_adjacent: bool, title_end: int) -> bool:
     """Is the run the name of the organisation or place just before it? With only_adjacent
-    (after an honorific, or a run led by a family name), only the word right before counts."""
+    (after an honorific, or a run led by a family name), only the word right before counts, and
+    not when it ends the title: in `Trưởng phòng Lê Văn An` the title's `phòng` has no name."""
     lex = load()
-    before = [t for t in tokens if t.end() <= name_start and not t.group(0).isdigit()]
+    first = title_end if only_adjacent else 0
+    before = [t for t in tokens if first <= t.start() and t.end() <= name_start and not t.group(0).isdigit()]
     if not before:
         return False
     previous = fold_key(before[-1].group(0))

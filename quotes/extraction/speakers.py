@@ -332,8 +332,8 @@ GENDER_NAMES = {"f": "female", "m": "male"}
 
 def gender_of(entity: Entity | None) -> tuple[str, str]:
     """(speaker_gender, gender_evidence) of a resolved speaker, from the evidence the whole
-    article gave; failing that, from a middle name that says it by convention (Thị, Văn:
-    middle_names.tsv); never a guess from a given name, never for organisations and groups."""
+    article gave; failing that, from the full name (`_name_gender`); never for organisations
+    and groups."""
     if entity is None:
         return "unknown", "none"
     if entity.kind not in PEOPLE:
@@ -342,19 +342,30 @@ def gender_of(entity: Entity | None) -> tuple[str, str]:
         return "unknown", "conflict"
     for gender, evidence in entity.genders.items():
         return GENDER_NAMES[gender], evidence
-    by_name = _middle_name_gender(entity)
+    by_name = _name_gender(entity)
     return (GENDER_NAMES[by_name], "name") if by_name else ("unknown", "none")
 
 
-def _middle_name_gender(entity: Entity) -> str | None:
-    """f or m when every full name of the person (family name, middle, given) has a middle name
-    of middle_names.tsv and they agree; never for a name that stands for several (ông bà X)."""
+def _name_gender(entity: Entity) -> str | None:
+    """f or m when every Vietnamese full name of the person (a family name of surnames.tsv first)
+    says the same by a middle name of middle_names.tsv (Thị, Văn) or, with no such middle name,
+    by a given name of given_names.tsv (a reviewed list of names borne almost only by one
+    gender); never for a name that stands for several (ông bà X), never from a name used for
+    both."""
     if entity.plural:
         return None
     lexicons = load()
-    said = {lexicons.middle_name_genders.get(key[1]) for key in entity.name_keys
-            if len(key) >= 3 and key[0] in lexicons.surnames}
+    said = {_full_name_gender(key, lexicons.middle_name_genders, lexicons.given_name_genders)
+            for key in entity.name_keys if len(key) >= 2 and key[0] in lexicons.surnames}
     return said.pop() if len(said) == 1 and None not in said else None
+
+
+def _full_name_gender(name_key: list[str], middle_names: dict[str, str], given_names: dict[str, str]) -> str | None:
+    """The convention of the middle name comes first: Trần Văn Hương is a man though Hương is
+    mostly a woman's name."""
+    if len(name_key) >= 3 and name_key[1] in middle_names:
+        return middle_names[name_key[1]]
+    return given_names.get(name_key[-1])
 
 
 def _ends_with(name_key: list[str], word: str) -> bool:

@@ -229,7 +229,9 @@ def agreement(first: list[Path], second: list[Path]) -> dict[str, dict]:
 def gender_score(gold_paths: list[Path], dataset: Path) -> dict[str, float] | None:
     """Speaker gender on the quotes whose span and speaker are right and whose gold speaker is a
     person (gold that records genders only): how many, the share left unknown, and how often a
-    gender given is the gold one (a gender where the gold text shows none counts as wrong)."""
+    gender given is the gold one where the gold shows one. Gold records a gender only where the
+    text shows it, so a gender read from a name where the text says nothing (evidence `name`) is
+    counted apart: the gold can neither confirm nor refute it."""
     gold_paths = [path for path in gold_paths if _gives_genders(path)]  # older gold records none
     if not gold_paths:
         return None
@@ -237,9 +239,11 @@ def gender_score(gold_paths: list[Path], dataset: Path) -> dict[str, float] | No
     persons = [(g, p) for g, p in match(gold, predicted)
                if g.speaker_type in ("person", "unnamed") and same_speaker(g.speaker, p.speaker)]
     given = [(g, p) for g, p in persons if p.gender in ("female", "male")]
+    checked = [(g, p) for g, p in given if g.gender in ("female", "male")]
     shown = [(g, p) for g, p in persons if g.gender in ("female", "male")]  # the text shows it
-    return {"persons": len(persons), "given": len(given),
-            "accuracy": sum(g.gender == p.gender for g, p in given) / len(given) if given else 0.0,
+    return {"persons": len(persons), "given": len(given), "checked": len(checked),
+            "accuracy": sum(g.gender == p.gender for g, p in checked) / len(checked) if checked else 0.0,
+            "unchecked": len(given) - len(checked),
             "unknown": 1 - len(given) / len(persons) if persons else 0.0,
             "shown": len(shown),
             "unknown_where_shown": sum(p.gender not in ("female", "male") for _, p in shown) / len(shown) if shown else 0.0}
@@ -250,7 +254,8 @@ def _gives_genders(path: Path) -> bool:
 
 
 def format_gender(result: dict[str, float]) -> str:
-    return ("| person speakers (span and speaker right) | gender given | accuracy where given | left unknown "
-            "| gold shows a gender | left unknown there |\n|---|---|---|---|---|---|\n"
-            f"| {result['persons']} | {result['given']} | {result['accuracy']:.3f} | {result['unknown']:.3f} "
-            f"| {result['shown']} | {result['unknown_where_shown']:.3f} |")
+    return ("| person speakers (span and speaker right) | gender given | accuracy where the gold shows one "
+            "| given where the gold shows none | left unknown | gold shows a gender | left unknown there |\n"
+            "|---|---|---|---|---|---|---|\n"
+            f"| {result['persons']} | {result['given']} | {result['accuracy']:.3f} ({result['checked']}) "
+            f"| {result['unchecked']} | {result['unknown']:.3f} | {result['shown']} | {result['unknown_where_shown']:.3f} |")

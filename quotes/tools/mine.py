@@ -6,7 +6,12 @@ lexicon entries stand, with a few contexts each, for a person to review.
 - roles: the lower-case words right before a Vietnamese full name (a family name from
   surnames.tsv and one to three capitalised syllables), not titles or honorifics;
 - theo: the words after `theo` up to the comma (`Theo X, ...`), not a source trap, a title or
-  an honorific: which heads are sources and which are not.
+  an honorific: which heads are sources and which are not;
+- given_names: the given name (last syllable) of each Vietnamese full name whose gender the
+  text says, by an honorific right before it (`ông`, `bà`, `anh`, `chị` ...) or by a middle name
+  of middle_names.tsv (Nguyễn Thị Lan, Trần Văn Hải); each person (full name and gender) counted
+  once, so a name says how many women and men bear it. A name borne almost only by one gender
+  is a candidate for given_names.tsv, for review.
 
 Nothing is added by itself: a reviewer copies the candidates that are right into the TSV files.
 """
@@ -25,7 +30,7 @@ from quotes.dataset.read import read_raw, to_article
 from quotes.extraction.lexicon import load
 from quotes.extraction.normalise import fold_key
 
-KINDS = ("cues", "roles", "theo")
+KINDS = ("cues", "roles", "theo", "given_names")
 WORD = r"(?<![\p{L}\p{M}])[\p{Ll}\p{M}]+"  # a whole lower-case word
 BEFORE_RANG = regex.compile(rf"((?:{WORD}\s+){{0,2}}{WORD})\s+rằng\b")
 BEFORE_COLON_QUOTE = regex.compile(rf"((?:{WORD}\s+){{0,2}}{WORD})\s*:\s*[“\"«]")
@@ -36,6 +41,11 @@ BEFORE_NAME = regex.compile(rf"((?:(?<![\p{{L}}\p{{M}}])\p{{Lu}}[\p{{Ll}}\p{{M}}
 # Words that join or place a phrase, never a role or a cue on their own.
 FUNCTION_WORDS = frozenset("và của với cho là ở tại từ đến về trong ngoài như bởi do vì nhưng mà thì còn các những một".split())
 AFTER_THEO = regex.compile(r"(?:^|[.!?]\s+|\n)(?:cũng\s+)?theo\s+([^,.;:\n“”\"]{1,40}?),", regex.IGNORECASE)
+# A full name, with the word before it (an honorific or not; the name's first word is checked
+# against surnames.tsv). Not after another honorific or `và`: `ông bà X`, `anh chị X`, `ông và bà
+# X` stand for two.
+HONORIFIC_NAME = regex.compile(r"(?<![\p{L}\p{M}])(?:(?<!(?i:ông|bà|anh|chị|cô|chú|và)\s)(\p{L}+)\s+)?"
+                               r"(?<![\p{L}\p{M}])(\p{Lu}[\p{L}\p{M}]*(?:\s+\p{Lu}[\p{L}\p{M}]*){1,3})(?![\p{L}\p{M}])")
 CONTEXT_CHARS = 50
 
 
@@ -45,9 +55,13 @@ class Candidates:
 
     counts: Counter = field(default_factory=Counter)
     contexts: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    by_label: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # given names: m, f
+    counted: set[tuple[str, str]] = field(default_factory=set)  # given names: (full name, gender) seen
 
-    def add(self, phrase: str, text: str, start: int, end: int, keep: int) -> None:
+    def add(self, phrase: str, text: str, start: int, end: int, keep: int, label: str = "") -> None:
         self.counts[phrase] += 1
+        if label:
+            self.by_label[phrase][label] += 1
         if len(self.contexts[phrase]) < keep:
             before, after = text[max(0, start - CONTEXT_CHARS):start], text[end:end + CONTEXT_CHARS]
             self.contexts[phrase].append(" ".join(f"{before}[{text[start:end]}]{after}".split()))
@@ -102,7 +116,22 @@ def theo_candidates(text: str, found: Candidates, keep: int) -> None:
         found.add(phrase, text, m.start(1), m.end(1), keep)
 
 
-MINERS = {"cues": cue_candidates, "roles": role_candidates, "theo": theo_candidates}
+def given_name_candidates(text: str, found: Candidates, keep: int) -> None:
+    lex = load()
+    for m in HONORIFIC_NAME.finditer(text):
+        name = fold_key(m.group(2)).split()
+        if name[0] not in lex.surnames:
+            continue
+        gender, number = lex.honorifics.get(fold_key(m.group(1) or ""), ("any", "sg"))
+        said = {gender} - {"any"} | ({lex.middle_name_genders[name[1]]} if len(name) >= 3 and name[1] in lex.middle_name_genders else set())
+        person = (" ".join(name), "".join(said))
+        if number == "sg" and len(said) == 1 and person not in found.counted:
+            found.counted.add(person)
+            found.add(name[-1], text, m.start(1) if m.group(1) else m.start(2), m.end(2), keep, said.pop())
+
+
+MINERS = {"cues": cue_candidates, "roles": role_candidates, "theo": theo_candidates,
+          "given_names": given_name_candidates}
 
 
 def texts(sources: Sequence[str | Path], limit: int | None) -> Iterator[str]:
@@ -123,7 +152,8 @@ def report(found: dict[str, Candidates], top: int) -> str:
     for kind, candidates in found.items():
         lines.append(f"## {kind}: {len(candidates.counts)} candidates, the {top} most frequent\n")
         for phrase, count in candidates.counts.most_common(top):
-            lines.append(f"{count:6d}  {phrase}")
+            labels = "  ".join(f"{label} {n}" for label, n in sorted(candidates.by_label[phrase].items()))
+            lines.append(f"{count:6d}  {phrase}" + (f"  ({labels})" if labels else ""))
             lines += [f"        {context}" for context in candidates.contexts[phrase]]
         lines.append("")
     return "\n".join(lines)
