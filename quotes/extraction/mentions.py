@@ -64,7 +64,8 @@ SECOND_TITLE = regex.compile(r"\s*kiêm\s+", regex.IGNORECASE)
 @cache
 def _edge_patterns() -> tuple[regex.Pattern, tuple[regex.Pattern, ...]]:
     lead = regex.compile(rf"\s*(?:{modifier_regex('connector').pattern}|{TIME_EXPRESSION.pattern})\s*,?\s*", regex.IGNORECASE)
-    # Searched backwards from the end (REVERSE), so a miss costs one attempt, not one per character.
+    # Matched backwards from the end (REVERSE with match: anchored at the end), so a miss costs
+    # one attempt; a search would try every position and cost more as the phrase grows.
     trails = tuple(regex.compile(rf"\s*(?:{p.pattern})\s*$", regex.IGNORECASE | regex.REVERSE)
                    for p in (modifier_regex("adverb"), TIME_EXPRESSION))
     return lead, trails
@@ -89,7 +90,7 @@ def _edges(phrase: str) -> tuple[int, int]:
         if lead and lead.end() < end:
             start, changed = lead.end(), True
         for pattern in trail_patterns:
-            trail = pattern.search(phrase, start, end)
+            trail = pattern.match(phrase, start, end)
             if trail and trail.start() > start:
                 end, changed = trail.start(), True
         while end > start and phrase[end - 1] in " ,":
@@ -165,16 +166,19 @@ def _pronoun(phrase: str, offset: int) -> Mention | None:
     return _mention(phrase, offset, "pronoun", gender=gender, plural=number == "pl", gender_evidence="pronoun")
 
 
-KIN_OWNER = regex.compile(r"^(.+?)\s+((?:của\s+)?(?:tôi|mình|em|anh|chị|tao|nó|họ|ông ấy|bà ấy|anh ấy|chị ấy|cô ấy|ông|bà))$",
-                         regex.IGNORECASE)
+# The owner at the end of a kin phrase, matched backwards from the end (REVERSE): one attempt
+# per phrase; what precedes it is the kin word.
+KIN_OWNER = regex.compile(r"\s+((?:của\s+)?(?:tôi|mình|em|anh|chị|tao|nó|họ|ông ấy|bà ấy|anh ấy|chị ấy|cô ấy|ông|bà))$",
+                         regex.IGNORECASE | regex.REVERSE)
 
 
 def _kin(phrase: str, offset: int) -> Mention | None:
     """`mẹ tôi`, `vợ anh ấy`, `chị của Việt`, `con ông Tâm`: a relative the text does not name
     is an unnamed speaker."""
-    m = KIN_OWNER.match(phrase)
-    if m and load().groups.get(fold_key(m.group(1))) == "kin":
-        return _mention(phrase, offset, "unnamed", title=m.group(1), **_kin_gender(m.group(1)))
+    owner = KIN_OWNER.match(phrase)
+    kin = phrase[:owner.start()] if owner else ""
+    if kin and load().groups.get(fold_key(kin)) == "kin":
+        return _mention(phrase, offset, "unnamed", title=kin, **_kin_gender(kin))
     words = phrase.split()
     if len(words) < 2 or load().groups.get(fold_key(words[0])) != "kin":
         return None
@@ -396,10 +400,14 @@ def _is_person_noun(words: list[str]) -> bool:
 def _person(phrase: str, offset: int) -> Mention | None:
     """[title] [honorific] Name, a title alone (Ngoại trưởng Mỹ), or a bare name (Joe Biden)."""
     lex = load()
-    core = PARENTHESIS.sub("", phrase)  # "bà X (Chủ tịch UBND xã)" -> apposition dropped
-    appositive = " ".join(m.group(0).strip(" ()") for m in PARENTHESIS.finditer(phrase))
+    core, appositive = phrase, ""
+    if "(" in phrase:  # "bà X (Chủ tịch UBND xã)" -> apposition dropped
+        core = PARENTHESIS.sub("", phrase)
+        appositive = " ".join(m.group(0).strip(" ()") for m in PARENTHESIS.finditer(phrase))
+    if PUNCTUATION_OR_MARK.search(core):
+        return None
     tokens = list(TOKEN.finditer(core))
-    if not tokens or PUNCTUATION_OR_MARK.search(core):
+    if not tokens:
         return None
     abbreviation = ABBREVIATED_TITLE.match(core)
     abbreviation_end = abbreviation.end() if abbreviation else 0
