@@ -18,7 +18,8 @@ MAX_APPOSITION_WORDS = 15  # an apposition after a name (`Chính ủy Bộ Tư l
 MAX_APPOSITIONS = 2  # appositions between a name and its cue
 MAX_SOURCE_APPOSITION_WORDS = 15  # `Theo ông X, Giám đốc Sở Y, Q`: the apposition skipped before Q
 MAX_DESCRIPTION_WORDS = 6  # `vị tướng này`, `nữ bác sĩ đó`
-MAX_LOWER_CASE_RUN = 4  # lower-case words in a row inside a name (Trung tâm Dự báo khí tượng thủy văn Trung ương)
+# lower-case words in a row inside a name, past a compound's first (Trung tâm Dự báo khí tượng thủy văn Trung ương)
+MAX_LOWER_CASE_RUN = 4
 MAX_ROLE_WORDS = 3  # an unlisted role read before a full name (`Tiểu thương`, `nhà thiết kế`)
 MAX_ROLE_DESCRIPTION_WORDS = 8  # plain syllables after a title before whose role it is (`Giám đốc quản lý dòng xe của X`)
 MAX_BARE_ROLE_DESCRIPTION_WORDS = 2  # ... when nothing says whose role it is (`Giám đốc điều hành`)
@@ -27,6 +28,9 @@ MAX_TITLE_TOKENS = 10
 MAX_NAME_RUN_TOKENS = 8  # capitalised words read backwards from a phrase's end as a name
 
 # Characters
+# page furniture is a short line (a credit, a menu, a link); a longer one holds the article's prose
+# (`Ảnh: AP` then a whole paragraph, where paragraphs were merged)
+MAX_FURNITURE_CHARS = 200
 MAX_MENTION_CHARS = 160  # a longer phrase is a clause, not a speaker; also how far a name run is read
 THEO_LOOKBACK_CHARS = 8  # `Theo dự báo`: a cue word right after `theo` is a noun
 INTRODUCED_LOOKBACK_CHARS = 40  # a quotation mark introduced by the words just before it

@@ -297,15 +297,18 @@ def _capitalised_like_a_name(words: list[str]) -> bool:
                          if not _capitalised_or_admin(w) and not (i and CAPITALISED.match(words[i - 1])))
     if described and modifier_regex("predicate_start").search(described):
         return False
-    lower_run = 0
-    for word in words:
+    lower_run = trailing = 0  # lower-case words in a row: past a compound's first syllable, and all
+    for i, word in enumerate(words):
         if _capitalised_or_admin(word):
-            lower_run = 0
+            lower_run = trailing = 0
             continue
+        trailing += 1
+        if lower_run == 0 and i and CAPITALISED.match(words[i - 1]):
+            continue  # the rest of a capitalised compound (Dự báo), not a run of its own
         lower_run += 1
         if lower_run > MAX_LOWER_CASE_RUN or fold_key(word) in load().function_words:
             return False  # "Daniel Weiss của hãng": a function word ends a name
-    return lower_run <= 2  # a long lower-case run goes on to a capitalised word, not to the end
+    return trailing <= 2  # a long lower-case run goes on to a capitalised word, not to the end
 
 
 def _looks_like_name(words: list[str]) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import regex
 
 from quotes.extraction.lexicon import load
+from quotes.extraction.limits import MAX_FURNITURE_CHARS
 
 
 @dataclass(slots=True)
@@ -78,7 +79,7 @@ def split_paragraphs(text: str) -> list[Paragraph]:
         line = m.group(0)
         if not line.strip():
             continue
-        furniture = lex.boilerplate_lines.fullmatch(line) is not None
+        furniture = len(line) <= MAX_FURNITURE_CHARS and lex.boilerplate_lines.fullmatch(line) is not None
         caption = bool(lex.caption_prefixes.match(line))
         paragraphs.append(Paragraph(len(paragraphs), m.start(), m.end(), furniture, caption))
     return paragraphs
@@ -248,7 +249,8 @@ TIGHT_BOUNDARY = regex.compile(r"(?<=[\p{Ll}\d][.!?…][\"”’»']?)(?=\p{Lu}\
 
 
 def _credit_cuts(text: str, lowered: str, paragraph: Paragraph) -> list[int]:
-    """Merged paragraphs carry photo credits inline ("... ven biển. Ảnh: Xuân Tiến Hệ sinh thái ...").
+    """Merged paragraphs carry photo credits inline ("... ven biển. Ảnh: Xuân Tiến Hệ sinh thái ...",
+    or "Ảnh: AP Tổng thống ..." opening a paragraph).
 
     The credit is its own sentence; the next sentence starts at the last capitalised word of
     the credit's name run that is followed by a lower-case word.
@@ -260,9 +262,8 @@ def _credit_cuts(text: str, lowered: str, paragraph: Paragraph) -> list[int]:
             if close != -1:
                 cuts += [m.start(), close + 1 + len(text[close + 1:paragraph.end]) - len(text[close + 1:paragraph.end].lstrip())]
                 continue
-        if m.start() == paragraph.start:
-            continue
-        cuts.append(m.start())
+        if m.start() > paragraph.start:  # at a paragraph's start the credit already starts a sentence
+            cuts.append(m.start())
         words = list(NON_SPACE.finditer(text[m.end():paragraph.end]))
         run = 0
         while run < len(words) and _CAPITALISED.fullmatch(words[run].group(0).strip("()|,.")):
