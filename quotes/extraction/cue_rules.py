@@ -23,7 +23,7 @@ from quotes.extraction.limits import (
     SCARE_QUOTE_WORDS,
     THEO_LOOKBACK_CHARS,
 )
-from quotes.extraction.mentions import TOKEN, mention_prefixes, parse_mention
+from quotes.extraction.mentions import TOKEN, mention_prefixes, parse_mention, strip_edges
 from quotes.extraction.normalise import fold_key
 from quotes.extraction.rules import (
     CUE,
@@ -38,6 +38,7 @@ from quotes.extraction.rules import (
     NAMING,
     NO_SPEAKER_AFTER_CUE,
     NO_SPEAKER_BEFORE_CUE,
+    NOUN_USE,
     QUOTED_BY,
     REASONS_BY_NAME,
     TOPIC_NOT_SPEECH,
@@ -59,6 +60,9 @@ TAIL_ONLY = regex.compile(r"^(?:(?:ngay\s+)?(?:tại|trong|với|khi|hôm|ngày|
                           + r"[^“”\"«»]{0,80})?$", regex.IGNORECASE)
 NARRATIVE_TAIL = regex.compile(r",\s*khi\s+(?:được|bị)\s+hỏi" + WORD_END, regex.IGNORECASE)
 AFTER_THEO = regex.compile(WORD_START + r"theo\s+$", regex.IGNORECASE)
+# A cue word then `của` is a noun and its owner (kết luận của, đánh giá của), but `dẫn lời của X`
+# quotes X.
+OF_AFTER = regex.compile(r"\s+của" + WORD_END, regex.IGNORECASE)
 
 
 def detect_cues(ctx: ArticleContext, sentence: Sentence) -> None:
@@ -110,6 +114,10 @@ def find_cues(ctx: ArticleContext, sentence: Sentence) -> list[CueMatch]:
             continue  # "Trung tâm Dự báo Khí tượng": a capitalised cue word inside a name
         if AFTER_THEO.search(text, max(start, m.start() - THEO_LOOKBACK_CHARS), m.start()):
             continue  # "Theo dự báo, ...": a noun after theo, not a speech verb
+        of = OF_AFTER.match(text, m.end()) if ctx.lex.cues[fold_key(m.group(0))].cls != "quote_of" else None
+        if of:  # "Kết luận của Ủy ban ... nêu rõ": the conclusion of a body, whose cue comes later
+            ctx.reject(m.start(), of.end(), NOUN_USE, CUE_TRAP)
+            continue
         cues.append(CueMatch(m.start(), m.end(), ctx.lex.cues[fold_key(m.group(0))]))
     return cues
 
@@ -268,10 +276,9 @@ def _is_interrupted(ctx: ArticleContext, cue: CueMatch) -> bool:
         return False
     if not predicate_starts().match(text, _skip_spaces(text, comma + 1, len(text))):
         return False
-    first_start, first_end = cue.pieces[0]
-    first = text[first_start:first_end]
-    if len(first.split()) > MAX_ASIDE_HEAD_WORDS or adjunct_starts().match(first):
-        return False
+    first, first_start = strip_edges(text[cue.pieces[0][0]:cue.pieces[0][1]], cue.pieces[0][0])
+    if not first or len(first.split()) > MAX_ASIDE_HEAD_WORDS or adjunct_starts().match(first):
+        return False  # "Còn về phía Bộ X, ông Y nói, ...": an adjunct after its connector is no content
     return parse_mention(first, first_start) is not None or not first[0].islower()
 
 
