@@ -217,6 +217,7 @@ def _description(phrase: str, offset: int) -> Mention | None:
 
 
 ACRONYM = regex.compile(r"\p{Lu}{2,8}")
+INITIALS = regex.compile(r"(?:\p{Lu}\.){1,4}\p{Lu}\.?")  # a person named by initials: N.V.H, C.M.T.
 ENGLISH_NAME_OF_A_BODY = regex.compile(r"The(?:\s+\p{Lu}[\p{L}\p{M}&'.-]*){1,5}")
 
 
@@ -575,8 +576,9 @@ def _names_a_place_or_body(tokens: list, name_start: int, only_adjacent: bool, t
 
 
 def _is_acronym(word: str) -> bool:
+    """UBND, HĐND, TP.HCM; not a person's initials (L.V.K, N.V.H: one letter between stops)."""
     letters = [c for c in word if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+    return len(letters) >= 2 and all(c.isupper() for c in letters) and not INITIALS.fullmatch(word)
 
 
 # Letters, digits, spaces and the punctuation of names and abbreviations (TP.HCM, LĐ-TB-XH, Q&A).

@@ -176,6 +176,10 @@ class SpeakerIndex:
         found = self._nearest(mention.start, lambda e: e.kind == "person" and fold_key(e.canonical) == token)
         if found:
             return found, "explicit"
+        found = self._nearest(mention.start, lambda e: e.kind == "person" and any(
+            _last_initial(key, token) for key in e.name_keys))
+        if found:  # "bác sĩ T." after "bác sĩ C.M.T": the last of the initials
+            return found, "surname"
         full = full_name_in_text(self.text, name)
         if full:  # "Cheong" where the article once writes "Ying Cheong" with no title before it
             return self._new(Entity("person", names=[full], title_text=mention.title)), "surname"
@@ -376,6 +380,12 @@ def _starts_with(name_key: list[str], word: str) -> bool:
     return name_key[0] == word
 
 
+def _last_initial(name_key: list[str], word: str) -> bool:
+    initials = name_key[0].rstrip(".").split(".")
+    return len(name_key) == 1 and len(initials) >= 2 and all(len(i) == 1 for i in initials) \
+        and len(word.rstrip(".")) == 1 and initials[-1] == word.rstrip(".")
+
+
 def _ends_like(name_key: list[str], word: str) -> bool:
     return _similar(name_key[-1], word)
 
@@ -462,9 +472,10 @@ def _first_full_name(text: str, start: int, ends: list[int]) -> Mention | None:
     return fallback
 
 
-_BREAK = regex.compile(r"[,.;:()\"“”\n]")
-# A capitalised word that ends a capitalised run: the next word is lower case, or punctuation follows.
-_RUN_END = regex.compile(r"\p{Lu}[\p{L}\p{M}\p{N}&'’.-]*?(?=\.?(?:\s+[^\p{Lu}\s]|\s*[,.;:()\"“”\n]|\s*$))")
+_BREAK = regex.compile(r"[,;:()\"“”\n]|\.(?!\p{L})")  # a stop before a letter is inside a word (C.M.T, TP.HCM)
+# A capitalised word that ends a capitalised run: the next word is lower case, or punctuation follows
+# (a full stop right before a letter is inside the word: C.M.T, TP.HCM).
+_RUN_END = regex.compile(r"\p{Lu}[\p{L}\p{M}\p{N}&'’.-]*?(?=\.?(?:\s+[^\p{Lu}\s]|\s*(?:[,;:()\"“”\n]|\.(?!\p{L}))|\s*$))")
 
 
 def _name_run_ends(text: str, pos: int) -> list[int]:
