@@ -25,6 +25,8 @@ CONJUNCTION = regex.compile(WORD_START + r"(?:nhưng|và|song|rồi|còn|đồng
                             + r"(?:\s+(?:cũng|đã|còn|vẫn|lại|sau đó))*\s*$", regex.IGNORECASE)
 PASSIVE = regex.compile(WORD_START + r"được" + WORD_END + r"\s+", regex.IGNORECASE)
 DASH_ONLY = regex.compile(r"\s*[-–]\s*")
+# "Công ty X do ông Y làm chủ tịch vừa cho biết": a relative clause saying who leads the subject
+RELATIVE_CLAUSE = regex.compile(r"\s+do\s+\S.{0,80}?\s(?:làm|giữ chức|đứng đầu|phụ trách)(?:\s.*)?$", regex.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -85,6 +87,9 @@ def find_subject(ctx: ArticleContext, cue: CueMatch, region_start: int, previous
     passive = list(PASSIVE.finditer(piece))
     if passive:
         attempts.append((piece[passive[-1].end():], a + passive[-1].end()))
+    relative = RELATIVE_CLAUSE.search(piece)
+    if relative:
+        attempts.append((piece[:relative.start()], a))
     for phrase, offset in attempts:
         if cue.subject:
             break
