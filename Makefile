@@ -55,10 +55,10 @@ eval-seeds: dataset
 	$(BIN)/quotes eval data/gold/seeds.jsonl data
 
 # The real-news gold indexes articles of ../shared (not committed): baomoi_a and baomoi_b (the
-# 300-article folder), baomoi5k_dev and baomoi5k_test (articles of baomoi-2017-5k). Skipped
-# where ../shared is absent. The first table is all real gold together.
-REAL_GOLD := data/gold/baomoi_a.jsonl data/gold/baomoi_b.jsonl data/gold/baomoi5k_dev.jsonl data/gold/baomoi5k_test.jsonl
-DEV_GOLD := data/gold/baomoi_a.jsonl data/gold/baomoi_b.jsonl data/gold/baomoi5k_dev.jsonl
+# 300-article folder), baomoi5k_dev, baomoi5k_dev2 and baomoi5k_test (articles of
+# baomoi-2017-5k). Skipped where ../shared is absent. The first table is all real gold together.
+REAL_GOLD := data/gold/baomoi_a.jsonl data/gold/baomoi_b.jsonl data/gold/baomoi5k_dev.jsonl data/gold/baomoi5k_dev2.jsonl data/gold/baomoi5k_test.jsonl
+DEV_GOLD := data/gold/baomoi_a.jsonl data/gold/baomoi_b.jsonl data/gold/baomoi5k_dev.jsonl data/gold/baomoi5k_dev2.jsonl
 
 eval-baomoi: $(BUILT)
 	@if [ -d "$(CORPUS)" ]; then \

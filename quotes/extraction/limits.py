@@ -26,6 +26,7 @@ MAX_BARE_ROLE_DESCRIPTION_WORDS = 2  # ... when nothing says whose role it is (`
 MAX_NAME_TOKENS = 5
 MAX_TITLE_TOKENS = 10
 MAX_NAME_RUN_TOKENS = 8  # capitalised words read backwards from a phrase's end as a name
+MAX_CREDIT_WORDS = 16  # words read after a photo credit (`Ảnh: Xuân Tiến`) for its name run
 
 # Characters
 # page furniture is a short line (a credit, a menu, a link); a longer one holds the article's prose

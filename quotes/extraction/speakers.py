@@ -19,7 +19,7 @@ from itertools import islice
 
 import regex
 
-from quotes.extraction.lexicon import load
+from quotes.extraction.lexicon import load, modifier_regex
 from quotes.extraction.limits import ENTITY_SEARCH_LIMIT, MAX_MENTION_CHARS, MAX_NAME_RUN_ENDS
 from quotes.extraction.mentions import PARENTHESIS, parse_mention
 from quotes.extraction.normalise import VIETNAMESE_LETTERS, fold_key
@@ -312,7 +312,8 @@ _CAPITALISED_BEFORE = regex.compile(r"(?r)(?<![\p{L}\p{M}])((?:\p{Lu}[\p{L}\p{M}
 def full_name_in_text(text: str, short: str) -> str | None:
     """The first full name in the text that ends with the short one (`Ying Cheong` for
     `Cheong`): capitalised words before it, foreign (no Vietnamese letters) or led by a
-    Vietnamese family name, so that `Theo Cheong` or `Hôm nay Cheong` are not names."""
+    Vietnamese family name, and no ordinary word among them, so that `Theo Cheong` or `Hôm nay
+    Cheong` are not names."""
     surnames = load().surnames
     pos = text.find(short)
     for _ in range(ENTITY_SEARCH_LIMIT):
@@ -322,10 +323,18 @@ def full_name_in_text(text: str, short: str) -> str | None:
         if after == len(text) or not (text[after].isalpha() or unicodedata.category(text[after]) == "Mn"):
             m = _CAPITALISED_BEFORE.search(text, max(0, pos - MAX_MENTION_CHARS), pos)
             words = m.group(1).split() if m else []
-            if words and (fold_key(words[0]) in surnames or not any(VIETNAMESE_LETTERS.search(w) for w in words)):
+            if words and not any(_ordinary_word(w) for w in words) and \
+                    (fold_key(words[0]) in surnames or not any(VIETNAMESE_LETTERS.search(w) for w in words)):
                 return f"{m.group(1)}{short}".strip()
         pos = text.find(short, pos + 1)
     return None
+
+
+def _ordinary_word(word: str) -> bool:
+    """A Vietnamese word that joins or opens a phrase (Theo, Và, Khi), capitalised at a sentence
+    start: never part of a name, though it has no Vietnamese letter."""
+    return fold_key(word) in load().function_words or any(
+        modifier_regex(kind).fullmatch(word) for kind in ("adjunct", "connector"))
 
 
 PEOPLE = ("person", "unnamed")  # an unnamed source is a person too (mẹ tôi, một bác sĩ)

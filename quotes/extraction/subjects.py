@@ -191,8 +191,15 @@ def looks_like_common_word(ctx: ArticleContext, mention: Mention) -> bool:
         return False
     at_sentence_start = mention.start in ctx.sentence_starts or \
         ctx.text[max(0, mention.start - 2):mention.start] in (". ", "\n")
-    vietnamese = bool(VIETNAMESE_LETTERS.search(mention.name))
-    return at_sentence_start and vietnamese and fold_key(mention.name) not in ctx.known_names
+    if not at_sentence_start or fold_key(mention.name) in ctx.known_names:
+        return False
+    # Vietnamese by its letters, or a word the article also writes in lower case (Mong, Nghe)
+    return bool(VIETNAMESE_LETTERS.search(mention.name)) or _written_in_lower_case(ctx.text, mention.name)
+
+
+def _written_in_lower_case(text: str, word: str) -> bool:
+    lower = word.lower()
+    return lower != word and regex.search(rf"(?<![\p{{L}}\p{{M}}]){regex.escape(lower)}(?![\p{{L}}\p{{M}}])", text) is not None
 
 
 def _subject_in_piece(ctx: ArticleContext, cue: CueMatch, piece: str, offset: int, index: int) -> bool:
