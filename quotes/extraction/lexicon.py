@@ -12,7 +12,7 @@ from itertools import product
 
 import regex
 
-from quotes.extraction.normalise import OLD_TO_NEW_TONE, fold_key
+from quotes.extraction.normalise import FINAL_Y_TO_I, OLD_TO_NEW_TONE, fold_key
 from quotes.extraction.rules import REASONS_BY_NAME
 
 LEXICON_DIR = resources.files("quotes.extraction") / "lexicons"
@@ -38,17 +38,21 @@ def lexicon_hash() -> str:
     return digest.hexdigest()
 
 
-_TONE_VARIANTS = {**OLD_TO_NEW_TONE, **{new: old for old, new in OLD_TO_NEW_TONE.items()}}  # either way round
-_TONE_PAIR = regex.compile("|".join(map(regex.escape, _TONE_VARIANTS)), regex.IGNORECASE)
+# Spellings of one sound, either way round: the tone on oa/oe/uy (hoà, hòa), a final i or y
+# after a consonant (sĩ, sỹ).
+_TONE_VARIANTS = {**OLD_TO_NEW_TONE, **{new: old for old, new in OLD_TO_NEW_TONE.items()}}
+_VARIANTS = {**_TONE_VARIANTS, **FINAL_Y_TO_I, **{i: y for y, i in FINAL_Y_TO_I.items()}}
+_VARIANT = regex.compile("|".join(map(regex.escape, _TONE_VARIANTS))
+                         + r"|(?<=[bcdđghklmnpqrstvx])[iíìỉĩịyýỳỷỹỵ](?![\p{L}\p{M}])")
 
 
 def _spellings(phrase: str) -> list[str]:
-    """A lexicon phrase lower-cased, in every tone placement (hoà and hòa), spaces collapsed."""
+    """A lexicon phrase lower-cased, in every spelling (hoà and hòa, sĩ and sỹ), spaces collapsed."""
     phrase = " ".join(phrase.lower().split())
     pieces: list[tuple[str, ...]] = []
     pos = 0
-    for m in _TONE_PAIR.finditer(phrase):
-        pieces += [(phrase[pos:m.start()],), (m.group(0), _TONE_VARIANTS[m.group(0)])]
+    for m in _VARIANT.finditer(phrase):
+        pieces += [(phrase[pos:m.start()],), (m.group(0), _VARIANTS[m.group(0)])]
         pos = m.end()
     pieces.append((phrase[pos:],))
     return ["".join(choice) for choice in product(*pieces)]

@@ -123,7 +123,8 @@ def _parse(phrase: str, offset: int) -> Mention | None:
     statement = STATEMENT_OF.match(phrase)
     if statement:  # "một tuyên bố của Tổng thống Pháp cho biết": the speaker is the author
         return _parse(phrase[statement.end():], offset + statement.end())
-    for parser in (_pronoun, _kin, _description, _organisation, _acronym, _group_or_unnamed, _person, _people_noun):
+    for parser in (_pronoun, _kin, _description, _organisation, _acronym, _branch_in_a_country, _group_or_unnamed,
+                   _person, _people_noun):
         mention = parser(phrase, offset)
         if mention:
             return mention
@@ -227,6 +228,23 @@ def _acronym(phrase: str, offset: int) -> Mention | None:
     if not ACRONYM.fullmatch(phrase) and not ENGLISH_NAME_OF_A_BODY.fullmatch(phrase):
         return None
     return _mention(phrase, offset, "organization", name=phrase, plural=True)
+
+
+def _branch_in_a_country(phrase: str, offset: int) -> Mention | None:
+    """`Toyota Việt Nam`, `HSBC Việt Nam (HSBC)`, `Deloitte Hàn Quốc`: a capitalised name then a
+    country of two words or more is a body's branch there. A person's name may end in a
+    one-word country (Tuấn Anh, Phương Nga), and one led by a family name is a person's
+    (Dương Trung Quốc), so neither is read."""
+    lex = load()
+    words = PARENTHESIS.sub("", phrase).split()
+    country = fold_key(" ".join(words[-2:]))
+    if len(words) < 3 or lex.organisations.get(country) != "country" or not all(CAPITALISED.match(w) for w in words):
+        return None
+    head = [fold_key(w) for w in words[:-2]]
+    if head[0] in lex.surnames or any(w in lex.function_words or w in lex.honorifics for w in head) \
+            or lex.title_regex.match(phrase):
+        return None
+    return _mention(phrase, offset, "organization", name=" ".join(words), plural=True)
 
 
 def _organisation(phrase: str, offset: int) -> Mention | None:
@@ -460,6 +478,8 @@ def _person(phrase: str, offset: int) -> Mention | None:
         rest = qualifiers[second_title.end():]
         other = lex.title_regex.match(rest)
         qualifiers = rest[other.end():] if other else rest
+    elif stacked := lex.title_regex.match(qualifiers.lstrip()):  # "bác sĩ Trưởng khoa X", "PGS.TS Hiệu trưởng X"
+        qualifiers = qualifiers.lstrip()[stacked.end():]
     if qualifiers.split() and not _looks_like_qualifier(qualifiers.split()):
         return None
     if len(name_tokens) == 1 and qualifiers.strip() and qualifiers.strip()[0].islower():

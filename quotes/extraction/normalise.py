@@ -139,6 +139,10 @@ OLD_TO_NEW_TONE = {
     "ùy": "uỳ", "úy": "uý", "ủy": "uỷ", "ũy": "uỹ", "ụy": "uỵ",
 }
 _OLD_STYLE = re.compile("|".join(OLD_TO_NEW_TONE))
+# A final i or y right after a consonant spells one sound two ways (sĩ and sỹ, kĩ and kỹ, lí
+# and lý); the key writes i. After a vowel, y is part of the rhyme (thuỷ, quý, tuy): kept.
+FINAL_Y_TO_I = {"y": "i", "ý": "í", "ỳ": "ì", "ỷ": "ỉ", "ỹ": "ĩ", "ỵ": "ị"}
+_FINAL_Y = re.compile(r"(?<=[bcdđghklmnpqrstvx])[yýỳỷỹỵ](?!\w)")
 
 
 # Letters only Vietnamese writes (a word with one is Vietnamese, not a foreign name).
@@ -147,6 +151,7 @@ VIETNAMESE_LETTERS = regex.compile(r"[đĐơƠưƯăĂâÂêÊôÔ]|[\u0300\u030
 
 @lru_cache(maxsize=1 << 16)
 def fold_key(text: str) -> str:
-    """A comparison key: NFC, lower case, tone placement unified, spaces collapsed."""
+    """A comparison key: NFC, lower case, tone placement and final i/y unified, spaces collapsed."""
     folded = _OLD_STYLE.sub(lambda m: OLD_TO_NEW_TONE[m.group(0)], unicodedata.normalize("NFC", text.casefold()))
+    folded = _FINAL_Y.sub(lambda m: FINAL_Y_TO_I[m.group(0)], folded)
     return " ".join(folded.split())
