@@ -323,9 +323,11 @@ def full_name_in_text(text: str, short: str) -> str | None:
         if after == len(text) or not (text[after].isalpha() or unicodedata.category(text[after]) == "Mn"):
             m = _CAPITALISED_BEFORE.search(text, max(0, pos - MAX_MENTION_CHARS), pos)
             words = m.group(1).split() if m else []
-            if words and not any(_ordinary_word(w) for w in words) and \
-                    (fold_key(words[0]) in surnames or not any(VIETNAMESE_LETTERS.search(w) for w in words)):
-                return f"{m.group(1)}{short}".strip()
+            for k in range(len(words)):  # the longest run that reads as a name (ĐB Nguyễn Văn Thể: from Nguyễn)
+                run = words[k:]
+                if not any(_ordinary_word(w) for w in run) and \
+                        (fold_key(run[0]) in surnames or not any(VIETNAMESE_LETTERS.search(w) for w in run)):
+                    return " ".join([*run, short])
         pos = text.find(short, pos + 1)
     return None
 
