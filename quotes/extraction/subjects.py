@@ -235,7 +235,7 @@ def _inherit_from_clause(ctx: ArticleContext, cue: CueMatch, clause_start: int, 
     """`X không nhượng bộ nhưng nói rằng`: the subject is the longest speaker phrase that opens
     the clause before the conjunction."""
     found = next(mention_prefixes(ctx.text, clause_start, conjunction, MAX_PREFIX_WORDS), None)
-    if found:
+    if found and not looks_like_common_word(ctx, found[1]):  # "Dự và chỉ đạo ...": a verb, not a name
         cue.subject, cue.how = found[1], "coordinated"
         cue.subject_start = ctx.attribution_start(conjunction)
 
