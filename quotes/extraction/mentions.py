@@ -236,9 +236,9 @@ def _branch_in_a_country(phrase: str, offset: int) -> Mention | None:
     one-word country (Tuấn Anh, Phương Nga), and one led by a family name is a person's
     (Dương Trung Quốc), so neither is read."""
     lex = load()
-    words = PARENTHESIS.sub("", phrase).split()
-    country = fold_key(" ".join(words[-2:]))
-    if len(words) < 3 or lex.organisations.get(country) != "country" or not all(CAPITALISED.match(w) for w in words):
+    words = (PARENTHESIS.sub("", phrase) if "(" in phrase else phrase).split()
+    if len(words) < 3 or lex.organisations.get(fold_key(" ".join(words[-2:]))) != "country" \
+            or not all(CAPITALISED.match(w) for w in words):
         return None
     head = [fold_key(w) for w in words[:-2]]
     if head[0] in lex.surnames or any(w in lex.function_words or w in lex.honorifics for w in head) \

@@ -18,7 +18,7 @@ from quotes.extraction.limits import MAX_APPOSITION_WORDS, MAX_APPOSITIONS, MAX_
 from quotes.extraction.mentions import TOKEN, looks_like_role, mention_prefixes, parse_mention, strip_edges
 from quotes.extraction.normalise import VIETNAMESE_LETTERS, fold_key
 from quotes.extraction.rules import Rule
-from quotes.extraction.segment import Sentence
+from quotes.extraction.segment import Sentence, is_letter
 from quotes.records import Mention
 
 CONJUNCTION = regex.compile(WORD_START + r"(?:nhưng|và|song|rồi|còn|đồng thời)" + WORD_END
@@ -87,7 +87,7 @@ def find_subject(ctx: ArticleContext, cue: CueMatch, region_start: int, previous
     passive = list(PASSIVE.finditer(piece))
     if passive:
         attempts.append((piece[passive[-1].end():], a + passive[-1].end()))
-    relative = RELATIVE_CLAUSE.search(piece)
+    relative = RELATIVE_CLAUSE.search(piece) if " do " in piece else None
     if relative:
         attempts.append((piece[:relative.start()], a))
     for phrase, offset in attempts:
@@ -199,7 +199,15 @@ def looks_like_common_word(ctx: ArticleContext, mention: Mention) -> bool:
 
 def _written_in_lower_case(text: str, word: str) -> bool:
     lower = word.lower()
-    return lower != word and regex.search(rf"(?<![\p{{L}}\p{{M}}]){regex.escape(lower)}(?![\p{{L}}\p{{M}}])", text) is not None
+    if lower == word:
+        return False
+    at = text.find(lower)
+    while at != -1:  # a whole word: no letter on either side
+        end = at + len(lower)
+        if (at == 0 or not is_letter(text[at - 1])) and (end == len(text) or not is_letter(text[end])):
+            return True
+        at = text.find(lower, at + 1)
+    return False
 
 
 def _subject_in_piece(ctx: ArticleContext, cue: CueMatch, piece: str, offset: int, index: int) -> bool:
