@@ -150,3 +150,10 @@ def test_eval_counts_a_gender_read_from_a_name_apart_from_the_gold_it_can_be_che
                             for r in rows), "utf-8")
     out = quotes_cli("eval", gold, tmp_path / "out").stdout
     assert "| 3 | 3 | 0.500 (2) | 1 | 0.000 | 2 | 0.000 |" in out
+
+
+def test_calibrate_writes_the_file_the_extractor_reads():
+    from quotes.extraction.lexicon import LEXICON_DIR
+    from quotes.tools.calibrate import CALIBRATION_FILE
+
+    assert CALIBRATION_FILE.is_file() and CALIBRATION_FILE.samefile(str(LEXICON_DIR / "calibration.tsv"))

@@ -16,10 +16,11 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from quotes.dataset.read import dataset_table
+from quotes.extraction.lexicon import LEXICON_DIR
 from quotes.tools.evaluate import Span, gold_and_predictions, match, same_speaker
 
 PRIOR = 5.0  # how many quotes' worth of weight the broader share carries
-CALIBRATION_FILE = Path(__file__).resolve().parents[1] / "extract" / "lexicons" / "calibration.tsv"
+CALIBRATION_FILE = Path(str(LEXICON_DIR / "calibration.tsv"))  # the file the extractor reads
 HEADER = ("# Confidence by rule and speaker link, fitted by `quotes calibrate` on the development gold\n"
           "# (see the README, Accuracy): the share of such quotes whose span and speaker are right,\n"
           "# smoothed. attribution * is the rule's own share; rule * is the share over all quotes.\n"
