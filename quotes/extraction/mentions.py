@@ -40,7 +40,9 @@ PUNCTUATION_OR_MARK = regex.compile(r"[,;:\"“”]")
 JOINED = regex.compile(r"\s+(?:và|cùng)\s+(.+)$")
 STATEMENT_OF = regex.compile(
     r"^(?:một |các |bản )?(?:tuyên bố|thông cáo(?: báo chí)?|báo cáo|thông báo|văn bản|công văn|bài viết|bài đăng"
-    r"|nhận định|đánh giá|dự báo|ý kiến|lời kể|chia sẻ|thông tin|tin tức|kết luận|cáo trạng|phán quyết|quyết định|thư)"
+    r"|nhận định|đánh giá|dự báo|ý kiến|lời kể|chia sẻ|thông tin|tin tức|kết luận|cáo trạng|phán quyết|quyết định|thư"
+    # from corpus counts of `theo N của X` (5,300 articles): the speech and document nouns
+    r"|tiết lộ|phản ánh|nguồn tin|lời khai|quan điểm|tin|tài liệu|công bố|phân tích|lý giải)"
     r"(?: mới nhất| chính thức)? (?:của|trên|từ)\s+",
     regex.IGNORECASE,
 )

@@ -22,7 +22,7 @@ from quotes.records import Mention
 THEO_OPENING = regex.compile(r"(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,80}?)(?:\s*,|\s+thì(?![\p{L}\p{M}]))\s*", regex.IGNORECASE)
 THEO_CLOSING = regex.compile(r",\s*(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,60}?)\s*[.!]?\s*$", regex.IGNORECASE)
 THEO_INSIDE = regex.compile(r",\s*(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,60}?)\s*,\s*", regex.IGNORECASE)
-LOI_CUA = regex.compile(r"lời(?: kể)?(?: của)?\s+", regex.IGNORECASE)
+LOI_CUA = regex.compile(r"lời(?! khai| khuyên| mời)(?: kể)?(?: của)?\s+", regex.IGNORECASE)  # not lời khai của X: a statement
 SOURCE_CUE = Cue("theo", "theo", "source", "clause")  # cues are immutable: one serves every match
 
 
