@@ -272,3 +272,11 @@ def test_fuzz_a_whole_build_never_raises_and_keeps_a_row_per_record(tmp_path_fac
     out = tmp_path_factory.mktemp("out")
     build([str(folder)], out, workers=1)
     assert pq.read_metadata(out / "articles.parquet").num_rows == expected
+
+
+def test_a_short_utf8_file_with_nul_characters_is_not_taken_for_utf16(tmp_path):
+    """Found by the CSV fuzz test: two NULs, both at odd offsets, once made the file UTF-16."""
+    path = tmp_path / "nul.csv"
+    path.write_bytes(b"id,text\r\n\x00,\x00\r\n")
+    records = list(read.read_raw([path]))
+    assert len(records) == 1 and records[0].content == "\x00"

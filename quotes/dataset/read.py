@@ -224,15 +224,20 @@ def decode_bytes(data: bytes) -> tuple[str, str, str]:
     return "", "unknown", "not UTF-8, UTF-16 or Windows-1258: a legacy font encoding (VNI, TCVN3) or binary data"
 
 
+MIN_UTF16_ZEROS = 8  # zero bytes on one side before a file without a BOM is read as UTF-16
+
+
 def _zero_byte_encoding(head: bytes) -> str | None:
     """UTF-16 without a byte-order mark, told by its zero bytes: ASCII letters leave a zero
     after each (little-endian) or before each (big-endian), never on both sides (that is
-    binary, or a run of zeros)."""
+    binary, or a run of zeros). At least eight of them: a short UTF-8 file with two NUL
+    characters is not UTF-16."""
     even, odd = head[0::2].count(0), head[1::2].count(0)
     half = len(head) // 2
-    if odd > half // 4 and even <= half // 16:
+    enough = max(half // 4, MIN_UTF16_ZEROS - 1)
+    if odd > enough and even <= half // 16:
         return "utf-16-le"
-    if even > half // 4 and odd <= half // 16:
+    if even > enough and odd <= half // 16:
         return "utf-16-be"
     return None
 
