@@ -183,6 +183,7 @@ class Lexicons:
     modifiers: dict[str, regex.Pattern]  # kind -> one whole-word pattern of its phrases
     function_words: frozenset[str]  # words that join or place a phrase: never part of a role
     clause_markers: frozenset[str]  # tense, aspect and modal words: a clause follows
+    statement_of: regex.Pattern  # `tuyên bố của `, `một thông cáo từ `: a statement, then its author
     calibration: dict[tuple[str, str], float]  # (rule, attribution or *) -> measured confidence
     surnames: frozenset[str]
     middle_name_genders: dict[str, str]  # fold_key(middle name) -> f or m, by convention (Thị, Văn)
@@ -239,6 +240,8 @@ def load() -> Lexicons:
         modifiers={kind: alternation(phrases) for kind, phrases in modifiers.items() if kind in MODIFIER_PATTERNS},
         function_words=frozenset(fold_key(w) for w in modifiers.get("function_word", [])),
         clause_markers=frozenset(fold_key(w) for w in modifiers.get("clause_marker", [])),
+        statement_of=regex.compile(rf"(?:một |các |bản )?(?:{trie_pattern(modifiers.get('statement', []))})"
+                                   r"(?: mới nhất| chính thức)? (?:của|trên|từ)\s+", regex.IGNORECASE),
         calibration={(r["rule"], r["attribution"]): float(r["confidence"]) for r in read_tsv("calibration.tsv")},
         surnames=_folded("surnames.tsv", "surname"),
         middle_name_genders={fold_key(r["word"]): r["gender"] for r in read_tsv("middle_names.tsv")},

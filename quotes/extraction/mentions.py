@@ -38,14 +38,6 @@ ROLE = regex.compile(r"(?:vị|nữ|nam)\s+(.+)$", regex.IGNORECASE)
 PUNCTUATION = regex.compile(r"[,;:]")
 PUNCTUATION_OR_MARK = regex.compile(r"[,;:\"“”]")
 JOINED = regex.compile(r"\s+(?:và|cùng)\s+(.+)$")
-STATEMENT_OF = regex.compile(
-    r"^(?:một |các |bản )?(?:tuyên bố|thông cáo(?: báo chí)?|báo cáo|thông báo|văn bản|công văn|bài viết|bài đăng"
-    r"|nhận định|đánh giá|dự báo|ý kiến|lời kể|chia sẻ|thông tin|tin tức|kết luận|cáo trạng|phán quyết|quyết định|thư"
-    # from corpus counts of `theo N của X` (5,300 articles): the speech and document nouns
-    r"|tiết lộ|phản ánh|nguồn tin|lời khai|quan điểm|tin|tài liệu|công bố|phân tích|lý giải)"
-    r"(?: mới nhất| chính thức)? (?:của|trên|từ)\s+",
-    regex.IGNORECASE,
-)
 
 
 TIME_EXPRESSION = regex.compile(
@@ -122,7 +114,7 @@ def _parse(phrase: str, offset: int) -> Mention | None:
     phrase, offset = strip_edges(phrase, offset)
     if not phrase or len(phrase) > MAX_MENTION_CHARS:
         return None
-    statement = STATEMENT_OF.match(phrase)
+    statement = load().statement_of.match(phrase)
     if statement:  # "một tuyên bố của Tổng thống Pháp cho biết": the speaker is the author
         return _parse(phrase[statement.end():], offset + statement.end())
     for parser in (_pronoun, _kin, _description, _organisation, _acronym, _branch_in_a_country, _group_or_unnamed,
