@@ -101,6 +101,7 @@ def find_cues(ctx: ArticleContext, sentence: Sentence) -> list[CueMatch]:
     for m in matches:
         if m.end() > sentence.end or ctx.inside_quotation(m.start()):
             continue
+        cue = ctx.lex.cues[fold_key(m.group(0))]
         trap = next((t for t in traps if t.start() <= m.start() < t.end() or m.start() <= t.start() < m.end()), None)
         if trap:
             reason = REASONS_BY_NAME[ctx.lex.traps[fold_key(trap.group(0))]]
@@ -108,17 +109,17 @@ def find_cues(ctx: ArticleContext, sentence: Sentence) -> list[CueMatch]:
             continue
         if cues and not text[cues[-1].end:m.start()].strip():
             if cues[-1].cue.cls == "manner":  # "nghẹn ngào kể rằng": the manner word, then the speech verb
-                cues[-1] = CueMatch(m.start(), m.end(), ctx.lex.cues[fold_key(m.group(0))])
+                cues[-1] = CueMatch(m.start(), m.end(), cue)
             continue  # "tái khẳng định cam kết": a cue word right after a cue is its object
         if text[m.start()].isupper() and m.start() > start:
             continue  # "Trung tâm Dự báo Khí tượng": a capitalised cue word inside a name
         if AFTER_THEO.search(text, max(start, m.start() - THEO_LOOKBACK_CHARS), m.start()):
             continue  # "Theo dự báo, ...": a noun after theo, not a speech verb
-        of = OF_AFTER.match(text, m.end()) if ctx.lex.cues[fold_key(m.group(0))].cls != "quote_of" else None
+        of = OF_AFTER.match(text, m.end()) if cue.cls != "quote_of" else None
         if of:  # "Kết luận của Ủy ban ... nêu rõ": the conclusion of a body, whose cue comes later
             ctx.reject(m.start(), of.end(), NOUN_USE, CUE_TRAP)
             continue
-        cues.append(CueMatch(m.start(), m.end(), ctx.lex.cues[fold_key(m.group(0))]))
+        cues.append(CueMatch(m.start(), m.end(), cue))
     return cues
 
 

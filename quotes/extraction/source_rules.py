@@ -22,7 +22,7 @@ from quotes.records import Mention
 THEO_OPENING = regex.compile(r"(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,80}?)(?:\s*,|\s+thì(?![\p{L}\p{M}]))\s*", regex.IGNORECASE)
 THEO_CLOSING = regex.compile(r",\s*(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,60}?)\s*[.!]?\s*$", regex.IGNORECASE)
 THEO_INSIDE = regex.compile(r",\s*(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,60}?)\s*,\s*", regex.IGNORECASE)
-LOI_CUA = regex.compile(r"lời(?! khai| khuyên| mời)(?: kể)?(?: của)?\s+", regex.IGNORECASE)  # not lời khai của X: a statement
+LOI_CUA = regex.compile(r"lời(?: kể)?(?: của)?\s+", regex.IGNORECASE)
 SOURCE_CUE = Cue("theo", "theo", "source", "clause")  # cues are immutable: one serves every match
 
 
@@ -76,7 +76,7 @@ def _source_mention(ctx: ArticleContext, m: regex.Match) -> Mention | None:
     dash = DASH.search(np)
     if dash:  # "theo ông X - Phó Giám đốc Sở Y": the name before the dash
         np = np[:dash.start()]
-    lời = LOI_CUA.match(np)
+    lời = LOI_CUA.match(np) if not ctx.lex.statement_of.match(np) else None  # lời khai của X is a statement
     if lời:
         np, np_start = np[lời.end():], np_start + lời.end()
     mention = parse_mention(np, np_start)
