@@ -16,7 +16,7 @@ import regex
 
 from quotes.extraction.lexicon import Lexicons, load
 from quotes.extraction.limits import MIN_INDIRECT_WORDS, QUOTE_LOOKBACK
-from quotes.extraction.mentions import TOKEN
+from quotes.extraction.mentions import LISTED_NAME_COMMA, TOKEN
 from quotes.extraction.rules import (
     CONTENT_TOO_SHORT,
     FAMILIES_BY_NAME,
@@ -161,7 +161,8 @@ class ArticleContext:
         """Split [start, end) at separators and quotation edges that are outside quotations."""
         cuts = [start]
         for m in separators(self.text, start, end):
-            if not self.inside_quotation(m.start()) and not self._inside_parenthesis(m.start(), start):
+            if not self.inside_quotation(m.start()) and not self._inside_parenthesis(m.start(), start) \
+                    and not self._inside_listed_name(m):
                 cuts += [m.start(), m.end()]
         for span in self.spans_in(start, end):
             cuts += [span.open, min(span.outer_end, end)]
@@ -173,6 +174,11 @@ class ArticleContext:
     def is_separator(self, a: int, b: int) -> bool:
         first = self.text[a]  # a separator starts with a space or its mark: most pieces need no match
         return (first in SEPARATOR_MARKS or _is_space(first)) and SEPARATOR.fullmatch(self.text, a, b) is not None
+
+    def _inside_listed_name(self, separator: regex.Match) -> bool:
+        """`Bộ Lao động, Thương binh và Xã hội`: the comma is part of the name."""
+        comma = separator.group(0).find(",")
+        return comma >= 0 and LISTED_NAME_COMMA.match(self.text, separator.start() + comma) is not None
 
     def _inside_parenthesis(self, pos: int, start: int) -> bool:
         before = self.text[start:pos]

@@ -26,7 +26,7 @@ from quotes.extraction.limits import (
     MAX_ROLE_WORDS,
     MAX_TITLE_TOKENS,
 )
-from quotes.extraction.normalise import fold_key
+from quotes.extraction.normalise import VIETNAMESE_LETTERS, fold_key
 from quotes.records import Mention
 
 TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}&'’.-]*[\p{L}\p{M}\p{N}])?\.?")
@@ -42,8 +42,8 @@ JOINED = regex.compile(r"\s+(?:và|cùng)\s+(.+)$")
 
 TIME_EXPRESSION = regex.compile(
     WORD_START
-    + r"(?:(?:vào |trong )?(?:sáng|chiều|tối|trưa|đêm|hôm|ngày|tuần|tháng|năm)"
-    r"(?: nay| qua| trước| sau| này| kia| đó| ấy| thứ \p{L}+| \d{1,2}(?:[/-]\d{1,2}){0,2})+"
+    + r"(?:sinh năm \d{4}|(?:vào |trong |hồi |từ )?(?:sáng|chiều|tối|trưa|đêm|hôm|ngày|tuần|tháng|năm)"
+    r"(?: nay| qua| trước| sau| này| kia| đó| ấy| thứ \p{L}+| \d{1,2}(?:[/-]\d{1,2}){0,2}(?:[/-]\d{4})?| \d{4})+"
     r"(?:\s*\([^)]{1,30}\))?|\(giờ địa phương\))"
     + WORD_END,
     regex.IGNORECASE,
@@ -53,6 +53,12 @@ PARENTHESIS = regex.compile(r"\s*\([^()]{0,120}\)")
 # "ThS.", "TS.", "PGS.TS.", "BS.": titles written short with a full stop, before a name.
 ABBREVIATED_TITLE = regex.compile(r"(?:\p{Lu}\p{Ll}?\p{Lu}{0,3}\.){1,3}(?=\s*\p{Lu})")
 SECOND_TITLE = regex.compile(r"\s*kiêm\s+", regex.IGNORECASE)
+# A comma inside a name that lists fields (Bộ Văn hóa, Thể thao và Du lịch; Ủy ban Khoa học,
+# Công nghệ và Môi trường): each field a compound capitalised on its first syllable only, the
+# last after `và`. Names of people and places capitalise every syllable, so a list of them
+# (Hà Nội, Đà Nẵng và Huế) is not one name.
+_FIELD = r"\p{Lu}\p{Ll}*\s+\p{Ll}+"
+LISTED_NAME_COMMA = regex.compile(rf"(?<={_FIELD}),(?=\s+{_FIELD}(?:,\s+{_FIELD})*\s+và\s+\p{{Lu}})")
 
 
 @cache
@@ -117,8 +123,8 @@ def _parse(phrase: str, offset: int) -> Mention | None:
     statement = load().statement_of.match(phrase)
     if statement:  # "một tuyên bố của Tổng thống Pháp cho biết": the speaker is the author
         return _parse(phrase[statement.end():], offset + statement.end())
-    for parser in (_pronoun, _kin, _description, _organisation, _acronym, _branch_in_a_country, _group_or_unnamed,
-                   _person, _people_noun):
+    for parser in (_pronoun, _kin, _description, _coordinated, _organisation, _acronym, _branch_in_a_country,
+                   _group_or_unnamed, _person, _people_noun):
         mention = parser(phrase, offset)
         if mention:
             return mention
@@ -224,6 +230,47 @@ def _acronym(phrase: str, offset: int) -> Mention | None:
     return _mention(phrase, offset, "organization", name=phrase, plural=True)
 
 
+COORDINATOR = regex.compile(r"\s+và\s+")
+CONJUNCT_KINDS = ("name", "organization", "group", "unnamed")
+SENTENCE_INSIDE = regex.compile(r"\.\s+\p{Lu}")
+
+
+def _coordinated(phrase: str, offset: int) -> Mention | None:
+    """`Ông A và bà B`, `Hãng X và hãng Y`: two speakers joined by `và` are one group, named by
+    the two joined the same way (`A và B`), if each side on its own reads as a named person, a
+    body or a group. A title is not a conjunct, so `Bộ trưởng Bộ Tài nguyên và Môi trường X`
+    stays one person."""
+    if " và " not in phrase or SENTENCE_INSIDE.search(phrase):
+        return None
+    for joint in COORDINATOR.finditer(phrase):
+        left, right = _parse_cached(phrase[:joint.start()]), _parse_cached(phrase[joint.end():])
+        if left and right and left.kind in CONJUNCT_KINDS and right.kind in CONJUNCT_KINDS \
+                and _named_on_its_own(left) and _named_on_its_own(right):
+            name = f"{_conjunct_name(left)} và {_conjunct_name(right)}"
+            return _mention(phrase, offset, "group", name=name, plural=True)
+    return None
+
+
+def _conjunct_name(mention: Mention) -> str:
+    """A person by their name (`Lê Văn Tám`, not `ông Lê Văn Tám`); a body or group as written."""
+    return mention.name if mention.kind == "name" else mention.text
+
+
+def _named_on_its_own(mention: Mention) -> bool:
+    """A conjunct stands for a speaker: a group, a body named by a capitalised name or a
+    lexicon's one word (not a field of the body before `và`: `Trung tâm Kiểm soát và Phòng
+    ngừa dịch bệnh`), a name with a title or honorific, or a bare full name led by a family name
+    or foreign (a bare word may be the tail of a longer name, `Thông tin và Truyền thông`; a bare
+    Vietnamese pair may be a place, `Quốc Oai`)."""
+    if mention.kind == "organization":
+        words = mention.name.split()
+        return len(words) == 1 or any(CAPITALISED.match(w) for w in words[1:])
+    if mention.kind != "name" or mention.title or mention.gender != "any":
+        return True
+    words = mention.name.split()
+    return len(words) >= 2 and (fold_key(words[0]) in load().surnames or not VIETNAMESE_LETTERS.search(mention.name))
+
+
 def _branch_in_a_country(phrase: str, offset: int) -> Mention | None:
     """`Toyota Việt Nam`, `HSBC Việt Nam (HSBC)`, `Deloitte Hàn Quốc`: a capitalised name then a
     country of two words or more is a body's branch there. A person's name may end in a
@@ -258,7 +305,7 @@ def _organisation(phrase: str, offset: int) -> Mention | None:
     if kind == "head":
         # An organisation name: the head, then its qualifiers (Bộ Ngoại giao Nga, Sở Y tế TP.HCM);
         # or a body named generically (công an, cơ quan điều tra, lực lượng chức năng).
-        if len(TOKEN.findall(phrase)) > MAX_TITLE_TOKENS or PUNCTUATION.search(rest):
+        if len(TOKEN.findall(phrase)) > MAX_TITLE_TOKENS or _punctuated(PUNCTUATION, rest):
             return None
         if rest.strip() and not _names_a_body(rest.split()):
             return None
@@ -285,6 +332,15 @@ PLACE_WORDS = frozenset(fold_key(w) for w in (
     "khu bến cảng chợ sân").split()) | {"khu vực", "thành phố", "thị xã", "thị trấn"}
 
 
+def _punctuated(pattern: regex.Pattern, phrase: str) -> bool:
+    """Whether the phrase holds punctuation that ends a mention, commas inside a listed name
+    (`Bộ Văn hóa, Thể thao và Du lịch`) aside."""
+    found = pattern.search(phrase)
+    if found and "," in phrase and LISTED_NAME_COMMA.search(phrase):
+        return pattern.search(LISTED_NAME_COMMA.sub("", phrase)) is not None
+    return found is not None
+
+
 def _names_a_body(words: list[str]) -> bool:
     """What follows an organisation head: a name (Ngoại giao Nga, Y tế TP.HCM), plain words
     (điều tra, chức năng), or plain words and then a name (khí tượng Nhật Bản)."""
@@ -301,14 +357,18 @@ def _capitalised_like_a_name(words: list[str]) -> bool:
     """Capitalised as a name is: Vietnamese capitalises each compound's first syllable (Bộ
     Ngoại giao Nga, Sở Y tế tỉnh X), so two lower-case words in a row end it, unless they are
     admin words (Công an tỉnh X); and no title or adverb among the words."""
-    joined = " ".join(words)
-    if load().title_regex.search(joined) or modifier_regex("adverb").search(joined):
-        return False
     # A lower-case syllable right after a capitalised one ends its compound (Hàng không, Y tế);
-    # a verb among the others ends the name ("Cơ quan Khí tượng thủy văn Quốc gia có").
+    # a verb or adverb among the others ends the name ("Cơ quan Khí tượng thủy văn Quốc gia có").
+    # Capitalised compounds are the name's own words, whatever else they may mean (Bộ Chỉ huy:
+    # chỉ, only; Bộ Tư lệnh: a title when it opens the name).
     described = " ".join(w for i, w in enumerate(words)
                          if not _capitalised_or_admin(w) and not (i and CAPITALISED.match(words[i - 1])))
     if described and modifier_regex("predicate_start").search(described):
+        return False
+    lower_case = " ".join(w for w in words if not CAPITALISED.match(w))
+    if lower_case and modifier_regex("adverb").search(lower_case):
+        return False
+    if load().title_regex.search(" ".join(words), 1):  # a title past the first word: a person follows
         return False
     lower_run = trailing = 0  # lower-case words in a row: past a compound's first syllable, and all
     for i, word in enumerate(words):
@@ -420,7 +480,7 @@ def _person(phrase: str, offset: int) -> Mention | None:
     if "(" in phrase:  # "bà X (Chủ tịch UBND xã)" -> apposition dropped
         core = PARENTHESIS.sub("", phrase)
         appositive = " ".join(m.group(0).strip(" ()") for m in PARENTHESIS.finditer(phrase))
-    if PUNCTUATION_OR_MARK.search(core):
+    if _punctuated(PUNCTUATION_OR_MARK, core):
         return None
     tokens = list(TOKEN.finditer(core))
     if not tokens:
@@ -578,7 +638,9 @@ def _names_a_place_or_body(tokens: list, name_start: int, only_adjacent: bool, t
         return False
     previous = fold_key(before[-1].group(0))
     pair = fold_key(" ".join(t.group(0) for t in before[-2:]))
-    if lex.organisations.get(previous) == "head" or lex.organisations.get(pair) == "head" or previous in PLACE_WORDS or pair in PLACE_WORDS:
+    if lex.organisations.get(pair) == "head" or previous in PLACE_WORDS or pair in PLACE_WORDS:
+        return True
+    if lex.organisations.get(previous) == "head" and not _ends_a_compound(before):
         return True
     if only_adjacent:
         return False
@@ -587,6 +649,15 @@ def _names_a_place_or_body(tokens: list, name_start: int, only_adjacent: bool, t
     last_kind = lex.organisations.get(previous)
     # Giám đốc Công ty Bóng đèn Điện Quang, chủ đầu tư khu đô thị Phú Lương
     return ("head" in kinds or places) and last_kind not in ("country", "name", "media", "capital")
+
+
+def _ends_a_compound(before: list) -> bool:
+    """`Bộ Tài nguyên và Môi trường Trần Hồng Hà`: a lower-case syllable right after a
+    capitalised word is the rest of that word's compound (Môi trường), not a head of its own
+    (trường, a school) that would make the run after it a school's name."""
+    word = before[-1].group(0)
+    return len(before) >= 2 and word.islower() and CAPITALISED.match(before[-2].group(0)) is not None \
+        and not _is_acronym(before[-2].group(0))
 
 
 def _is_acronym(word: str) -> bool:

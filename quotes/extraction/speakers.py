@@ -21,7 +21,7 @@ import regex
 
 from quotes.extraction.lexicon import load, modifier_regex
 from quotes.extraction.limits import ENTITY_SEARCH_LIMIT, MAX_MENTION_CHARS, MAX_NAME_RUN_ENDS
-from quotes.extraction.mentions import PARENTHESIS, parse_mention
+from quotes.extraction.mentions import LISTED_NAME_COMMA, PARENTHESIS, parse_mention
 from quotes.extraction.normalise import VIETNAMESE_LETTERS, fold_key
 from quotes.extraction.segment import inside_any
 from quotes.records import Mention, short_hash
@@ -428,6 +428,9 @@ def scan_person_mentions(text: str, quoted: list[tuple[int, int]], lowered: str 
     for mention in mentions:
         if not mention.title or mention.title == mention.text:
             mention.title = _apposition_title(text, mention.end) or mention.title
+        if mention.gender == "any":
+            mention.gender = _apposition_kin_gender(text, mention.end)
+            mention.gender_evidence = "kin" if mention.gender != "any" else mention.gender_evidence
     return mentions
 
 
@@ -440,6 +443,26 @@ def _apposition_title(text: str, end: int) -> str:
     if m and load().title_regex.match(m.group(1)):
         return m.group(1).strip()
     return ""
+
+
+def _apposition_kin_gender(text: str, end: int) -> str:
+    """`Ca sĩ X, vợ anh, ...`, `ông Y - bố của nạn nhân`: an apposition that opens with a
+    gendered kin word and its owner says the gender of the person named before it (m, f or
+    any). The owner must follow (a pronoun, an honorific, `của` or a capitalised name), so that
+    `X, ba ngày sau` is not read as `ba` (father)."""
+    m = _APPOSITION.match(text, end)
+    if not m:
+        return "any"
+    words = m.group(1).split()
+    lexicons = load()
+    for size in (2, 1):
+        gender = lexicons.kin_genders.get(fold_key(" ".join(words[:size]))) if len(words) > size else None
+        if gender:
+            owner = fold_key(words[size])
+            if owner == "của" or owner in lexicons.honorifics or words[size][0].isupper():
+                return gender
+            return "any"
+    return "any"
 
 
 _CAPITALISED_RUN = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{L}\p{M}]*(?:\s+\p{Lu}[\p{L}\p{M}]*){1,3}(?![\p{L}\p{M}])")
@@ -491,6 +514,9 @@ _RUN_END = regex.compile(r"\p{Lu}[\p{L}\p{M}\p{N}&'’.-]*?(?=\.?(?:\s+[^\p{Lu}\
 
 def _name_run_ends(text: str, pos: int) -> list[int]:
     """Ends of capitalised runs after a title, up to the first punctuation mark (at most seven)."""
-    stop = _BREAK.search(text, pos, pos + MAX_MENTION_CHARS)
-    end = stop.start() if stop else min(len(text), pos + MAX_MENTION_CHARS)
+    limit = min(len(text), pos + MAX_MENTION_CHARS)
+    stop = _BREAK.search(text, pos, limit)
+    while stop and LISTED_NAME_COMMA.match(text, stop.start()):  # Bộ Lao động, Thương binh và Xã hội X
+        stop = _BREAK.search(text, stop.end(), limit)
+    end = stop.start() if stop else limit
     return [m.end() for m in islice(_RUN_END.finditer(text, pos, end), MAX_NAME_RUN_ENDS)]

@@ -274,8 +274,9 @@ def set_off_subject(ctx: ArticleContext, cue: CueMatch, pieces: list[tuple[int, 
 
 def _subject_rank(ctx: ArticleContext, mention: Mention) -> int:
     """Which of two set-off phrases is the speaker: an honorific or a pronoun first, then a
-    title directly before a name (PGS.TS Lê Minh Tâm), then anything else."""
-    if mention.gender != "any" or mention.kind == "pronoun":
+    title directly before a name (PGS.TS Lê Minh Tâm), then anything else (a relative unnamed,
+    `Ca sĩ X, vợ anh Y,`, is the named person's apposition, though its kin word has a gender)."""
+    if mention.kind == "pronoun" or (mention.gender != "any" and mention.kind != "unnamed"):
         return 0
     if mention.kind == "name" and (not mention.title or fold_key(mention.title) in ctx.lex.titles):
         return 1
