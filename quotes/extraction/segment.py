@@ -192,8 +192,11 @@ def _introduced(text: str, open_pos: int) -> bool:
 LINE = regex.compile(r"[^\n]+")
 LAST_WORD = regex.compile(r"(?r)[\p{L}.]+$")  # searched backwards: the run ending at the search's end
 NON_SPACE = regex.compile(r"\S+")
+# Words written short with a full stop that does not end the sentence (TP. Hải Phòng, Q. 3).
+# Not TP.HCM: its stops are inside it, and a full stop after it ends a sentence (105 times in
+# the 5,000 articles, each one a sentence end).
 ABBREVIATIONS = frozenset(
-    "tp tp.hcm ts ths pgs gs bs bsck th ths mr mrs ms dr st sgk tt q p h x ct cty ubnd no ltd co inc jr sr".split()
+    "tp ts ths pgs gs bs bsck th ths mr mrs ms dr st sgk tt q p h x ct cty ubnd no ltd co inc jr sr".split()
 )
 BOUNDARY = regex.compile(r"([.!?…]+)([\"”’»']*)(\s+)(?=[\p{Lu}\p{N}“\"«‘'(\[-])")
 
