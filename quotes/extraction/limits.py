@@ -18,6 +18,7 @@ MAX_APPOSITION_WORDS = 15  # an apposition after a name (`Chính ủy Bộ Tư l
 MAX_APPOSITIONS = 2  # appositions between a name and its cue
 MAX_SOURCE_APPOSITION_WORDS = 15  # `Theo ông X, Giám đốc Sở Y, Q`: the apposition skipped before Q
 MAX_DESCRIPTION_WORDS = 6  # `vị tướng này`, `nữ bác sĩ đó`
+MAX_EPITHET_WORDS = 15  # `"Q", chiến lược gia 57 tuổi từng giúp ĐT Đức vô địch World Cup 2014 cho hay`
 # lower-case words in a row inside a name, past a compound's first (Trung tâm Dự báo khí tượng thủy văn Trung ương)
 MAX_LOWER_CASE_RUN = 4
 MAX_ROLE_WORDS = 3  # an unlisted role read before a full name (`Tiểu thương`, `nhà thiết kế`)

@@ -14,11 +14,12 @@ import regex
 
 from quotes.extraction.context import SEPARATOR, ArticleContext, Candidate
 from quotes.extraction.lexicon import WORD_END, WORD_START, Cue, modifier_regex
-from quotes.extraction.limits import MAX_APPOSITION_WORDS, MAX_APPOSITIONS, MAX_PREFIX_WORDS
+from quotes.extraction.limits import MAX_APPOSITION_WORDS, MAX_APPOSITIONS, MAX_EPITHET_WORDS, MAX_PREFIX_WORDS
 from quotes.extraction.mentions import TOKEN, looks_like_role, mention_prefixes, parse_mention, strip_edges
 from quotes.extraction.normalise import VIETNAMESE_LETTERS, fold_key
 from quotes.extraction.rules import Rule
 from quotes.extraction.segment import Sentence, is_letter
+from quotes.extraction.speakers import GENERIC_ROLE_HEADS
 from quotes.records import Mention
 
 CONJUNCTION = regex.compile(WORD_START + r"(?:nhưng|và|song|rồi|còn|đồng thời)" + WORD_END
@@ -125,6 +126,33 @@ def find_subject(ctx: ArticleContext, cue: CueMatch, region_start: int, previous
             cue.subject_start, cue.subject_piece, cue.how = a + m.start(), len(pieces) - 1, "clause"
             return
     _named_before_apposition(ctx, cue, pieces)
+    if not cue.subject:
+        _epithet(ctx, cue, pieces)
+
+
+# An epithet's optional first word: former, woman, man, or the respectful classifier (vị).
+EPITHET_LEAD = regex.compile(r"(?:cựu|nữ|nam|vị)\s+")
+SENTENCE_CLOSE = regex.compile(r"\s*(?:[.!?…]|$)")
+
+
+def _epithet(ctx: ArticleContext, cue: CueMatch, pieces: list[tuple[int, int]]) -> None:
+    """`"Q", chiến lược gia 57 tuổi từng vô địch World Cup cho hay.`: after what was said, a
+    lower-case phrase led by a title (whatever follows it) and a cue closing the sentence
+    describes someone already named: a description, resolved like `vị tướng này`."""
+    if len(pieces) < 2 or not SENTENCE_CLOSE.match(ctx.text, cue.end):
+        return
+    a, b = pieces[-1]
+    phrase, start = strip_edges(ctx.text[a:b], a)
+    if not phrase[:1].islower() or len(phrase.split()) > MAX_EPITHET_WORDS:
+        return
+    lead = EPITHET_LEAD.match(phrase)
+    title = ctx.lex.title_regex.match(phrase, lead.end() if lead else 0)
+    if not title or fold_key(title.group(0)) in GENERIC_ROLE_HEADS:
+        return  # "đại diện ca sĩ X": someone speaking for X, not X
+    gender = {"nữ": "f", "nam": "m"}.get(lead.group(0).strip() if lead else "", "any")
+    cue.subject = Mention(phrase, start, start + len(phrase), "description", title=title.group(0), gender=gender,
+                          gender_evidence="title" if gender != "any" else "")
+    cue.subject_start, cue.subject_piece = ctx.attribution_start(a), len(pieces) - 1
 
 
 def _named_before_apposition(ctx: ArticleContext, cue: CueMatch, pieces: list[tuple[int, int]]) -> None:
