@@ -131,7 +131,10 @@ def _build_from_cue(ctx: ArticleContext, sentence: Sentence, cue: CueMatch, limi
     if not remainder and text[cue.end:sentence.end].rstrip().endswith(":"):
         if _quote_in_next_paragraph(ctx, cue, sentence):
             return
-    if remainder and not TAIL_ONLY.match(remainder):
+    # "ông nói tại cuộc họp" ends on a tail, after what was said; but after a comma with nothing
+    # said before the subject, "X cho biết, trước khi ..." opens what was said.
+    tail_only = TAIL_ONLY.match(remainder) and not (complementiser and _content_before(ctx, sentence, cue) is None)
+    if remainder and not tail_only:
         if TOPIC_OPENING.match(text, pos):  # "chia sẻ về việc ...": what it was about, not what was said
             ctx.reject(cue.start, content_end, TOPIC_NOT_SPEECH, CUE)
             return
@@ -301,9 +304,17 @@ def _emit_preceding_quotation(ctx: ArticleContext, sentence: Sentence, cue: CueM
 
 def _build_backward(ctx: ArticleContext, sentence: Sentence, cue: CueMatch) -> None:
     """`"Q", ông X nói.` / `Q, X cho biết.` / `"Q" - bà X cho hay`: the content precedes."""
-    if cue.subject_piece < 1:
+    content = _content_before(ctx, sentence, cue)
+    if content is None:
         ctx.reject(cue.start, cue.end, CUE_WITHOUT_CONTENT, CUE)
         return
+    emit_with_cue(ctx, sentence, content[0], content[1], CUE_AFTER, cue)
+
+
+def _content_before(ctx: ArticleContext, sentence: Sentence, cue: CueMatch) -> tuple[int, int] | None:
+    """What was said, before the subject of a cue that closes it, if anything."""
+    if cue.subject_piece < 1:
+        return None
     text = ctx.text
     start = cue.pieces[0][0]
     while start < len(text) and text[start].isspace():
@@ -311,14 +322,10 @@ def _build_backward(ctx: ArticleContext, sentence: Sentence, cue: CueMatch) -> N
     end = ctx.trim_end(start, cue.pieces[cue.subject_piece - 1][1])
     opens_quote = bool(ctx.spans_in(start, start + 1))
     if start > ctx.sentence_start(sentence) + 1 and not opens_quote:
-        # Content that starts after another cue is that cue's object (bày tỏ sự thất vọng)
-        ctx.reject(cue.start, cue.end, CUE_WITHOUT_CONTENT, CUE)
-        return
+        return None  # content that starts after another cue is that cue's object (bày tỏ sự thất vọng)
     if end <= start or adjunct_starts().match(text, start) and len(text[start:end].split()) <= MAX_ASIDE_HEAD_WORDS:
-        # "Tại cơ quan điều tra, nhóm này khai ...": a short adjunct before the subject says nothing
-        ctx.reject(cue.start, cue.end, CUE_WITHOUT_CONTENT, CUE)
-        return
-    emit_with_cue(ctx, sentence, start, end, CUE_AFTER, cue)
+        return None  # "Tại cơ quan điều tra, nhóm này khai ...": a short adjunct before the subject says nothing
+    return start, end
 
 
 def _quote_in_next_paragraph(ctx: ArticleContext, cue: CueMatch, sentence: Sentence) -> bool:
