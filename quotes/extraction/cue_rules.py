@@ -18,6 +18,7 @@ from quotes.extraction.lexicon import WORD_END, WORD_START, modifier_regex
 from quotes.extraction.limits import (
     MAX_ASIDE_HEAD_WORDS,
     MAX_BARE_CLAUSE_WORDS,
+    MAX_CUE_OBJECT_WORDS,
     MAX_PREFIX_WORDS,
     MIN_DIRECTIVE_WORDS,
     SCARE_QUOTE_WORDS,
@@ -140,6 +141,10 @@ def _build_from_cue(ctx: ArticleContext, sentence: Sentence, cue: CueMatch, limi
             return
         if cue.cue.takes == "complement" and not complementiser and text[pos:pos + 1] not in "“\"«‘'" \
                 and not _bare_clause_follows(ctx, pos, content_end) and not _directive_follows(ctx, cue, pos, content_end):
+            quoted = _content_before(ctx, sentence, cue)
+            if len(remainder.split()) <= MAX_CUE_OBJECT_WORDS and quoted and ctx.spans_in(quoted[0], quoted[0] + 1):
+                _build_backward(ctx, sentence, cue)  # `"Q", ông X bày tỏ quan điểm.`: the cue's object ends it
+                return
             ctx.reject(cue.start, content_end, CUE_NEEDS_COMPLEMENTISER, CUE)
             return
         if cue.cue.cls == "naming" and not has_words(text, pos, content_end, SCARE_QUOTE_WORDS + 1):

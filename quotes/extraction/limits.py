@@ -14,6 +14,7 @@ MAX_DASH_APPOSITION_WORDS = 25  # `bà X - chủ homestay ở bản Lác, Mai Ch
 MAX_BARE_CLAUSE_WORDS = 10  # where a tense or modal word shows a bare clause after a cue (`khai đã mua`)
 MIN_DIRECTIVE_WORDS = 3  # what the one asked is to do, after them (`yêu cầu Ủy ban đổi mới cách làm`)
 MAX_MANNER_WORDS = 4  # a manner phrase before a colon (`than thở`, `nói thêm`)
+MAX_CUE_OBJECT_WORDS = 3  # a cue's object closing a quotation (`"Q", ông X bày tỏ quan điểm.`)
 MAX_APPOSITION_WORDS = 15  # an apposition after a name (`Chính ủy Bộ Tư lệnh TP.HCM`)
 MAX_APPOSITIONS = 2  # appositions between a name and its cue
 MAX_SOURCE_APPOSITION_WORDS = 15  # `Theo ông X, Giám đốc Sở Y, Q`: the apposition skipped before Q
