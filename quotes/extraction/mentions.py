@@ -148,7 +148,11 @@ def mention_prefixes(text: str, start: int, end: int, max_words: int) -> Iterato
     mention, longest first, with where it ends: in `Chủ tàu Trần Ngọc Cường bức xúc` the
     speaker is the prefix before `bức xúc`."""
     words = list(TOKEN.finditer(text, start, end))
-    for k in range(min(len(words), max_words), 0, -1):
+    longest = min(len(words), max_words)
+    while 0 < longest < len(words) and longest < max_words + MAX_NAME_TOKENS \
+            and CAPITALISED.match(words[longest - 1].group(0)) and CAPITALISED.match(words[longest].group(0)):
+        longest += 1  # a long title ending in a name (Bộ Lao động, Thương binh và Xã hội Doãn Mậu Diệp): not cut inside the name
+    for k in range(longest, 0, -1):
         prefix_end = words[k - 1].end()
         mention = parse_mention(text[start:prefix_end], start)
         if mention:

@@ -426,10 +426,13 @@ def scan_person_mentions(text: str, quoted: list[tuple[int, int]], lowered: str 
     pronouns, short forms and titles can find their antecedent."""
     mentions = _titled_mentions(text, quoted, lowered) + _bare_full_names(text, quoted)
     for mention in mentions:
+        apposition = _APPOSITION.match(text, mention.end)
+        if not apposition:
+            continue
         if not mention.title or mention.title == mention.text:
-            mention.title = _apposition_title(text, mention.end) or mention.title
+            mention.title = _apposition_title(apposition.group(1)) or mention.title
         if mention.gender == "any":
-            mention.gender = _apposition_kin_gender(text, mention.end)
+            mention.gender = _apposition_kin_gender(apposition.group(1))
             mention.gender_evidence = "kin" if mention.gender != "any" else mention.gender_evidence
     return mentions
 
@@ -438,22 +441,16 @@ def scan_person_mentions(text: str, quoted: list[tuple[int, int]], lowered: str 
 _APPOSITION = regex.compile(r"\s*(?:,|\(|-|–)\s*((?:[^,.;:()“”\"\n]|\.(?=\S)){2,80})")
 
 
-def _apposition_title(text: str, end: int) -> str:
-    m = _APPOSITION.match(text, end)
-    if m and load().title_regex.match(m.group(1)):
-        return m.group(1).strip()
-    return ""
+def _apposition_title(apposition: str) -> str:
+    return apposition.strip() if load().title_regex.match(apposition) else ""
 
 
-def _apposition_kin_gender(text: str, end: int) -> str:
+def _apposition_kin_gender(apposition: str) -> str:
     """`Ca sĩ X, vợ anh, ...`, `ông Y - bố của nạn nhân`: an apposition that opens with a
     gendered kin word and its owner says the gender of the person named before it (m, f or
     any). The owner must follow (a pronoun, an honorific, `của` or a capitalised name), so that
     `X, ba ngày sau` is not read as `ba` (father)."""
-    m = _APPOSITION.match(text, end)
-    if not m:
-        return "any"
-    words = m.group(1).split()
+    words = apposition.split()
     lexicons = load()
     for size in (2, 1):
         gender = lexicons.kin_genders.get(fold_key(" ".join(words[:size]))) if len(words) > size else None
