@@ -526,8 +526,9 @@ def _person(phrase: str, offset: int) -> Mention | None:
             if len(name_tokens) < 2 or not _reads_as_role(role):
                 return None
             return _mention(phrase, offset, "name", name=name, title=" ".join(p for p in (role, appositive) if p))
-        if len(name_tokens) == 1 and fold_key(name) in lex.not_names:
-            return None
+        first = fold_key(name_tokens[0].group(0))
+        if first in lex.not_names and (len(name_tokens) == 1 or first in lex.function_words):
+            return None  # "Theo Nửa khai": a capitalised word that joins phrases opens no name
         return _mention(phrase, offset, "name", name=name, title=appositive)
     if len(tokens) > MAX_TITLE_TOKENS + MAX_NAME_TOKENS:
         return None

@@ -24,8 +24,8 @@ from quotes.records import Mention
 
 CONJUNCTION = regex.compile(WORD_START + r"(?:nhưng|và|song|rồi|còn|đồng thời)" + WORD_END
                             + r"(?:\s+(?:cũng|đã|còn|vẫn|lại|sau đó))*\s*$", regex.IGNORECASE)
-# "Như báo X đã đưa tin, Q"; not a simile (như một lời nhắc nhở)
-AS_REPORTED_BY = regex.compile(r"\s*như\s+(?!một" + WORD_END + ")", regex.IGNORECASE)
+# "Như báo X đã đưa tin, Q", "Theo X khai, Q": the source before its cue; not a simile (như một lời nhắc nhở)
+AS_REPORTED_BY = regex.compile(r"\s*(?:như|theo)\s+(?!một" + WORD_END + ")", regex.IGNORECASE)
 PASSIVE = regex.compile(WORD_START + r"được" + WORD_END + r"\s+", regex.IGNORECASE)
 DASH_ONLY = regex.compile(r"\s*[-–]\s*")
 # "Công ty X do ông Y làm chủ tịch vừa cho biết": a relative clause saying who leads the subject
@@ -94,7 +94,7 @@ def find_subject(ctx: ArticleContext, cue: CueMatch, region_start: int, previous
     if relative:
         attempts.append((piece[:relative.start()], a))
     as_reported = AS_REPORTED_BY.match(piece)
-    if as_reported:  # "Như báo X đã đưa tin, Q": X reported Q
+    if as_reported:  # "Như báo X đã đưa tin, Q", "Theo X khai, Q": X said Q
         attempts.append((piece[as_reported.end():], a + as_reported.end()))
     for phrase, offset in attempts:
         if cue.subject:
