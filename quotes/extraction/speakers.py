@@ -311,7 +311,13 @@ _CAPITALISED_BEFORE = regex.compile(r"(?r)(?<![\p{L}\p{M}])((?:\p{Lu}[\p{L}\p{M}
 
 def full_name_in_text(text: str, short: str) -> str | None:
     """The first full name in the text that ends with the short one (`Ying Cheong` for
-    `Cheong`): capitalised words before it, foreign (no Vietnamese letters) or led by a
+    `Cheong`), else, for a foreign name, one that starts with it (`Wang Enlin` for `Wang`, a
+    family name written first)."""
+    return _run_ending_with(text, short) or (None if VIETNAMESE_LETTERS.search(short) else _run_starting_with(text, short))
+
+
+def _run_ending_with(text: str, short: str) -> str | None:
+    """Capitalised words before the short name, foreign (no Vietnamese letters) or led by a
     Vietnamese family name, and no ordinary word among them, so that `Theo Cheong` or `Hôm nay
     Cheong` are not names."""
     surnames = load().surnames
@@ -328,6 +334,26 @@ def full_name_in_text(text: str, short: str) -> str | None:
                 if not any(_ordinary_word(w) for w in run) and \
                         (fold_key(run[0]) in surnames or not any(VIETNAMESE_LETTERS.search(w) for w in run)):
                     return " ".join([*run, short])
+        pos = text.find(short, pos + 1)
+    return None
+
+
+# One or two words written as given names are (Enlin, Bundik; not a model's Galaxy S, Super NES)
+# right after a name, up to the end of the run.
+_CAPITALISED_AFTER = regex.compile(r"\s+(\p{Lu}\p{Ll}+(?:-\p{Ll}+)?(?:\s+\p{Lu}\p{Ll}+(?:-\p{Ll}+)?)?)(?![\p{L}\p{M}\p{N}])")
+
+
+def _run_starting_with(text: str, short: str) -> str | None:
+    """Foreign capitalised words right after the short name, none an ordinary word."""
+    pos = text.find(short)
+    for _ in range(ENTITY_SEARCH_LIMIT):
+        if pos == -1:
+            return None
+        if pos == 0 or not (text[pos - 1].isalpha() or unicodedata.category(text[pos - 1]) == "Mn"):
+            m = _CAPITALISED_AFTER.match(text, pos + len(short))
+            run = m.group(1).split() if m else []
+            if run and not any(_ordinary_word(w) or VIETNAMESE_LETTERS.search(w) for w in run):
+                return " ".join([short, *run])
         pos = text.find(short, pos + 1)
     return None
 
@@ -437,8 +463,9 @@ def scan_person_mentions(text: str, quoted: list[tuple[int, int]], lowered: str 
     return mentions
 
 
-# An apposition after a name: up to the next comma, full stop or bracket ("TP.HCM" keeps its dot).
-_APPOSITION = regex.compile(r"\s*(?:,|\(|-|–)\s*((?:[^,.;:()“”\"\n]|\.(?=\S)){2,80})")
+# An apposition after a name: up to the next comma, full stop or bracket ("TP.HCM" keeps its dot, and
+# "Bộ Lao động, Thương binh và Xã hội" its commas).
+_APPOSITION = regex.compile(r"\s*(?:,|\(|-|–)\s*((?:[^,.;:()“”\"\n]|\.(?=\S)|" + LISTED_NAME_COMMA.pattern + r"){2,80})")
 
 
 def _apposition_title(apposition: str) -> str:
