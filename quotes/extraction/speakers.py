@@ -319,8 +319,8 @@ def full_name_in_text(text: str, short: str) -> str | None:
 def _run_ending_with(text: str, short: str) -> str | None:
     """Capitalised words before the short name, foreign (no Vietnamese letters) or led by a
     Vietnamese family name, and no ordinary word among them, so that `Theo Cheong` or `Hôm nay
-    Cheong` are not names."""
-    surnames = load().surnames
+    Cheong` are not names, nor `Anh Andrew` (an honorific, though it has no Vietnamese letter)."""
+    surnames, honorifics = load().surnames, load().honorifics
     pos = text.find(short)
     for _ in range(ENTITY_SEARCH_LIMIT):
         if pos == -1:
@@ -331,7 +331,7 @@ def _run_ending_with(text: str, short: str) -> str | None:
             words = m.group(1).split() if m else []
             for k in range(len(words)):  # the longest run that reads as a name (ĐB Nguyễn Văn Thể: from Nguyễn)
                 run = words[k:]
-                if not any(_ordinary_word(w) for w in run) and \
+                if not any(_ordinary_word(w) for w in run) and fold_key(run[0]) not in honorifics and \
                         (fold_key(run[0]) in surnames or not any(VIETNAMESE_LETTERS.search(w) for w in run)):
                     return " ".join([*run, short])
         pos = text.find(short, pos + 1)
@@ -428,9 +428,11 @@ def _ends_like(name_key: list[str], word: str) -> bool:
 
 
 def _same_full_name(tokens: list[str], other: list[str]) -> bool:
-    """The same person: the same words, the same first and last (a middle name left out), or
-    the last words of the full name (`Phương Nga` for `Trương Hồ Phương Nga`)."""
-    return tokens == other or (len(other) >= 2 and tokens[-1] == other[-1] and tokens[0] == other[0]) \
+    """The same person: the same words, the same first and last with a middle name left out
+    (not two middle names: Trương Quang Nghĩa and Trương Trọng Nghĩa are two people), or the
+    last words of the full name (`Phương Nga` for `Trương Hồ Phương Nga`)."""
+    return tokens == other or (len(other) >= 2 and len(tokens) != len(other) and tokens[-1] == other[-1]
+                               and tokens[0] == other[0]) \
         or (len(other) > len(tokens) and other[-len(tokens):] == tokens)
 
 

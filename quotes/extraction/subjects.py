@@ -109,6 +109,8 @@ def find_subject(ctx: ArticleContext, cue: CueMatch, region_start: int, previous
             set_off_subject(ctx, cue, pieces)  # "Ông X - Chủ tịch Y cho biết": rank the two
         elif cue.subject.kind == "title":
             _named_before_role(ctx, cue, pieces)
+        elif cue.subject.kind == "unnamed":
+            _named_before_apposition(ctx, cue, pieces)  # "Anh Andrew, một nhân chứng nói": Andrew
         return
     conj = CONJUNCTION.search(piece)
     if conj:  # "X không nhượng bộ nhưng nói rằng": the subject is the clause's own
