@@ -21,7 +21,7 @@ import regex
 
 from quotes.extraction.lexicon import load, modifier_regex
 from quotes.extraction.limits import ENTITY_SEARCH_LIMIT, MAX_MENTION_CHARS, MAX_NAME_RUN_ENDS
-from quotes.extraction.mentions import LISTED_NAME_COMMA, PARENTHESIS, parse_mention
+from quotes.extraction.mentions import ACRONYM, LISTED_NAME_COMMA, PARENTHESIS, TOKEN, parse_mention
 from quotes.extraction.normalise import VIETNAMESE_LETTERS, fold_key
 from quotes.extraction.segment import inside_any
 from quotes.records import Mention, short_hash
@@ -187,11 +187,14 @@ class SpeakerIndex:
 
     def _by_phrase(self, mention: Mention) -> Entity:
         kind = TYPE_OF_KIND[mention.kind]
-        key = fold_key(mention.name or mention.text)
+        name = mention.name or mention.text
+        if kind == "organization" and ACRONYM.fullmatch(name):
+            name = spelt_out(self.text, name) or name  # NHNN -> Ngân hàng Nhà nước, as the article defines it
+        key = fold_key(name)
         for entity in self.entities:
             if entity.kind == kind and fold_key(entity.canonical) == key:
                 return entity
-        return self._new(Entity(kind, names=[mention.name or mention.text]))
+        return self._new(Entity(kind, names=[name]))
 
     def _new(self, entity: Entity) -> Entity:
         self.index_of[id(entity)] = len(self.entities)
@@ -307,6 +310,25 @@ class SpeakerIndex:
 
 # Up to three capitalised words ending right where the search ends (searched backwards).
 _CAPITALISED_BEFORE = regex.compile(r"(?r)(?<![\p{L}\p{M}])((?:\p{Lu}[\p{L}\p{M}'’-]*\s+){1,3})\Z")
+
+
+_CLAUSE_MARK = regex.compile(r"(?r)[,;:()\n“”\"]|\.\s")  # searched backwards: the last one before a point
+
+
+def spelt_out(text: str, acronym: str) -> str | None:
+    """The body an article names in full before the acronym in brackets (`Ngân hàng Nhà nước
+    (NHNN)`): the longest run of words right before the bracket that reads as an organisation
+    with a name of its own (a capitalised word after the first: not a bare `Bệnh viện (BV)`)."""
+    pos = text.find(f"({acronym})")
+    if pos <= 0:
+        return None
+    mark = _CLAUSE_MARK.search(text, max(0, pos - MAX_MENTION_CHARS), pos)
+    start = mark.end() if mark else max(0, pos - MAX_MENTION_CHARS)
+    for word in TOKEN.finditer(text, start, pos):
+        mention = parse_mention(text[word.start():pos].rstrip(), word.start())
+        if mention and mention.kind == "organization" and any(w[0].isupper() for w in mention.name.split()[1:]):
+            return mention.name
+    return None
 
 
 def full_name_in_text(text: str, short: str) -> str | None:
