@@ -176,7 +176,8 @@ def _named_before_apposition(ctx: ArticleContext, cue: CueMatch, pieces: list[tu
         start, end = pieces[k]
         mention = parse_mention(ctx.text[start:end], start)
         if mention and mention.kind == "name" and (mention.title or mention.gender != "any"
-                                                   or _full_name_before_role(ctx, mention, last)):
+                                                   or _full_name_before_role(ctx, mention, last)
+                                                   or _foreign_name_before_description(cue, mention)):
             cue.subject, cue.how = mention, "aside"
             cue.subject_start, cue.subject_piece = ctx.attribution_start(start), k
             return
@@ -207,6 +208,12 @@ def _full_name_before_role(ctx: ArticleContext, mention: Mention, apposition: st
     if len(mention.name.split()) < 2 or not apposition or fold_key(mention.name.split()[0]) in ctx.lex.function_words:
         return False  # "Theo Al-Monitor, đây là ...": a source, then a clause
     return ctx.lex.title_regex.match(apposition) is not None or looks_like_role(apposition.split())
+
+
+def _foreign_name_before_description(cue: CueMatch, mention: Mention) -> bool:
+    """`Howard, một nhân chứng nói`: a foreign name (one word will do), then an unnamed source
+    phrase right before the cue, is the person that phrase describes."""
+    return cue.subject is not None and cue.subject.kind == "unnamed" and not VIETNAMESE_LETTERS.search(mention.name)
 
 
 def _known_name(ctx: ArticleContext, phrase: str, offset: int) -> Mention | None:
