@@ -604,8 +604,11 @@ def _trailing_name(core: str, tokens: list, title_end: int, after_honorific: boo
     """
     lex = load()
     run: list = []
-    for token in tokens[::-1]:
-        if token.start() < title_end or not CAPITALISED.match(token.group(0)) or len(run) >= MAX_NAME_RUN_TOKENS:
+    for i in range(len(tokens) - 1, -1, -1):
+        token = tokens[i]
+        if token.start() < title_end or len(run) >= MAX_NAME_RUN_TOKENS:
+            break
+        if not CAPITALISED.match(token.group(0)) and not (run and i and _particle_inside(token.group(0), tokens[i - 1].group(0))):
             break
         run.insert(0, token)
     if run and fold_key(run[0].group(0)) in lex.honorifics:
@@ -629,10 +632,23 @@ def _trailing_name(core: str, tokens: list, title_end: int, after_honorific: boo
             if _is_acronym(run[i].group(0)):
                 break
             name.insert(0, run[i])
-        name = name[-4:]
+        first = max(0, len(name) - 4)
+        while first and name[first].group(0) in FOREIGN_PARTICLES:  # four names, and the particles among them
+            first -= 1
+        name = name[first:]
     if name and _names_a_place_or_body(tokens, name[0].start(), after_honorific or surname_led, title_end):
         return []
     return name
+
+
+# Lower-case particles inside a foreign name (Ursula van der Berg, Royal Bank of Scotland).
+FOREIGN_PARTICLES = frozenset("of the and de den van der von du da di del la le bin al el".split())
+
+
+def _particle_inside(word: str, before: str) -> bool:
+    """A particle between two capitalised foreign words, or between two particles (van der)."""
+    return word in FOREIGN_PARTICLES and (before in FOREIGN_PARTICLES or
+                                          (CAPITALISED.match(before) is not None and not VIETNAMESE_LETTERS.search(before)))
 
 
 def _names_a_place_or_body(tokens: list, name_start: int, only_adjacent: bool, title_end: int) -> bool:
