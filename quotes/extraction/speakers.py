@@ -298,6 +298,12 @@ class SpeakerIndex:
 
     def _resolve_description(self, mention: Mention) -> Resolution:
         noun = fold_key(mention.title)
+        if _names_a_body_kind(noun):  # "công ty này", "nguồn tin này": a body, never a person
+            entity = self._nearest_before(mention.start, lambda e: e.kind == "organization")
+            if not entity:
+                return Resolution(None, "organization", "unresolved")
+            self._mentioned(entity, mention.start)
+            return Resolution(entity.canonical, "organization", "description", entity=entity)
         persons = lambda e: e.kind == "person" and _compatible(e.gender, mention.gender)  # noqa: E731
         entity = self._nearest_before(mention.start, lambda e: persons(e) and any(noun in t for t in e.titles))
         entity = entity or self._nearest_before(mention.start, persons)
@@ -306,6 +312,15 @@ class SpeakerIndex:
         self._mentioned(entity, mention.start)
         entity.note_gender(mention)
         return Resolution(entity.canonical, "person", "description", entity=entity)
+
+
+def _names_a_body_kind(noun: str) -> bool:
+    """Whether a description's noun (folded) opens with an organisation head (công ty, tờ báo)
+    or a statement noun standing for its author (nguồn tin)."""
+    lexicons = load()
+    words = noun.split()
+    return any(lexicons.organisations.get(" ".join(words[:size])) == "head" for size in (1, 2)) \
+        or lexicons.statement_of.match(noun + " của ") is not None
 
 
 # Up to three capitalised words ending right where the search ends (searched backwards).
