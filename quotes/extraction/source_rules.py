@@ -1,6 +1,7 @@
 """The source family: `theo` + a speaker.
 
-`Theo S, Q` (source_before), `Q1, theo S, Q2` (source_interrupted), `Q, theo S.` (source_after).
+`Theo S, Q` (source_before), `Q1, theo S, Q2` (source_interrupted), `Q, theo S.` and `"Q" - theo S.`
+(source_after; a dash only after a quotation: `... - Theo Dân Trí` closing an article is a credit).
 `theo` + a phrase from sources.tsv (theo quy định) or + no speaker mention is rejected.
 """
 
@@ -20,7 +21,7 @@ from quotes.records import Mention
 
 # `Theo S, Q` and `Theo S thì Q`.
 THEO_OPENING = regex.compile(r"(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,80}?)(?:\s*,|\s+thì(?![\p{L}\p{M}]))\s*", regex.IGNORECASE)
-THEO_CLOSING = regex.compile(r",\s*(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,60}?)\s*[.!]?\s*$", regex.IGNORECASE)
+THEO_CLOSING = regex.compile(r"(?:,|(?<=[”\"»’'])\s*[-–])\s*(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,60}?)\s*[.!]?\s*$", regex.IGNORECASE)
 THEO_INSIDE = regex.compile(r",\s*(?P<theo>theo)\s+(?P<np>[^,;:“”\"«»]{1,60}?)\s*,\s*", regex.IGNORECASE)
 LOI_CUA = regex.compile(r"lời(?: kể)?(?: của)?\s+", regex.IGNORECASE)
 SOURCE_CUE = Cue("theo", "theo", "source", "clause")  # cues are immutable: one serves every match
