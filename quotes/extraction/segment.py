@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -71,6 +72,16 @@ MARKS = regex.compile(r"[“”«»„\"‘’‹›']")
 def is_letter(char: str) -> bool:
     """A letter, digit or combining mark ([\\p{L}\\p{M}\\p{N}]), without a regex call per character."""
     return char.isalnum() or unicodedata.category(char)[0] == "M"
+
+
+def whole_word_positions(text: str, word: str) -> Iterator[int]:
+    """Where the word stands in the text with no letter, digit or mark on either side."""
+    at = text.find(word)
+    while at != -1:
+        end = at + len(word)
+        if (at == 0 or not is_letter(text[at - 1])) and (end == len(text) or not is_letter(text[end])):
+            yield at
+        at = text.find(word, at + 1)
 
 
 def split_paragraphs(text: str) -> list[Paragraph]:

@@ -11,7 +11,6 @@ says how it was made. Nothing links when nothing in the text supports it.
 
 from __future__ import annotations
 
-import unicodedata
 from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -23,7 +22,7 @@ from quotes.extraction.lexicon import load, modifier_regex
 from quotes.extraction.limits import ENTITY_SEARCH_LIMIT, MAX_MENTION_CHARS, MAX_NAME_RUN_ENDS
 from quotes.extraction.mentions import ACRONYM, LISTED_NAME_COMMA, PARENTHESIS, TOKEN, parse_mention
 from quotes.extraction.normalise import VIETNAMESE_LETTERS, fold_key
-from quotes.extraction.segment import inside_any
+from quotes.extraction.segment import inside_any, whole_word_positions
 from quotes.records import Mention, short_hash
 
 TYPE_OF_KIND = {"organization": "organization", "group": "group", "unnamed": "unnamed"}
@@ -320,7 +319,7 @@ def _names_a_body_kind(noun: str) -> bool:
     lexicons = load()
     words = noun.split()
     return any(lexicons.organisations.get(" ".join(words[:size])) == "head" for size in (1, 2)) \
-        or lexicons.statement_of.match(noun + " của ") is not None
+        or lexicons.statement_of.match(noun + " của ") is not None  # the noun as it stands before its author
 
 
 # Up to three capitalised words ending right where the search ends (searched backwards).
@@ -358,20 +357,14 @@ def _run_ending_with(text: str, short: str) -> str | None:
     Vietnamese family name, and no ordinary word among them, so that `Theo Cheong` or `Hôm nay
     Cheong` are not names, nor `Anh Andrew` (an honorific, though it has no Vietnamese letter)."""
     surnames, honorifics = load().surnames, load().honorifics
-    pos = text.find(short)
-    for _ in range(ENTITY_SEARCH_LIMIT):
-        if pos == -1:
-            return None
-        after = pos + len(short)
-        if after == len(text) or not (text[after].isalpha() or unicodedata.category(text[after]) == "Mn"):
-            m = _CAPITALISED_BEFORE.search(text, max(0, pos - MAX_MENTION_CHARS), pos)
-            words = m.group(1).split() if m else []
-            for k in range(len(words)):  # the longest run that reads as a name (ĐB Nguyễn Văn Thể: from Nguyễn)
-                run = words[k:]
-                if not any(_ordinary_word(w) for w in run) and fold_key(run[0]) not in honorifics and \
-                        (fold_key(run[0]) in surnames or not any(VIETNAMESE_LETTERS.search(w) for w in run)):
-                    return " ".join([*run, short])
-        pos = text.find(short, pos + 1)
+    for pos in islice(whole_word_positions(text, short), ENTITY_SEARCH_LIMIT):
+        m = _CAPITALISED_BEFORE.search(text, max(0, pos - MAX_MENTION_CHARS), pos)
+        words = m.group(1).split() if m else []
+        for k in range(len(words)):  # the longest run that reads as a name (ĐB Nguyễn Văn Thể: from Nguyễn)
+            run = words[k:]
+            if not any(_ordinary_word(w) for w in run) and fold_key(run[0]) not in honorifics and \
+                    (fold_key(run[0]) in surnames or not any(VIETNAMESE_LETTERS.search(w) for w in run)):
+                return " ".join([*run, short])
     return None
 
 
@@ -382,16 +375,11 @@ _CAPITALISED_AFTER = regex.compile(r"\s+(\p{Lu}\p{Ll}+(?:-\p{Ll}+)?(?:\s+\p{Lu}\
 
 def _run_starting_with(text: str, short: str) -> str | None:
     """Foreign capitalised words right after the short name, none an ordinary word."""
-    pos = text.find(short)
-    for _ in range(ENTITY_SEARCH_LIMIT):
-        if pos == -1:
-            return None
-        if pos == 0 or not (text[pos - 1].isalpha() or unicodedata.category(text[pos - 1]) == "Mn"):
-            m = _CAPITALISED_AFTER.match(text, pos + len(short))
-            run = m.group(1).split() if m else []
-            if run and not any(_ordinary_word(w) or VIETNAMESE_LETTERS.search(w) for w in run):
-                return " ".join([short, *run])
-        pos = text.find(short, pos + 1)
+    for pos in islice(whole_word_positions(text, short), ENTITY_SEARCH_LIMIT):
+        m = _CAPITALISED_AFTER.match(text, pos + len(short))
+        run = m.group(1).split() if m else []
+        if run and not any(_ordinary_word(w) or VIETNAMESE_LETTERS.search(w) for w in run):
+            return " ".join([short, *run])
     return None
 
 

@@ -18,7 +18,7 @@ from quotes.extraction.limits import MAX_APPOSITION_WORDS, MAX_APPOSITIONS, MAX_
 from quotes.extraction.mentions import TOKEN, looks_like_role, mention_prefixes, parse_mention, strip_edges
 from quotes.extraction.normalise import VIETNAMESE_LETTERS, fold_key
 from quotes.extraction.rules import Rule
-from quotes.extraction.segment import Sentence, is_letter
+from quotes.extraction.segment import Sentence, whole_word_positions
 from quotes.extraction.speakers import GENERIC_ROLE_HEADS
 from quotes.records import Mention
 
@@ -241,15 +241,7 @@ def looks_like_common_word(ctx: ArticleContext, mention: Mention) -> bool:
 
 def _written_in_lower_case(text: str, word: str) -> bool:
     lower = word.lower()
-    if lower == word:
-        return False
-    at = text.find(lower)
-    while at != -1:  # a whole word: no letter on either side
-        end = at + len(lower)
-        if (at == 0 or not is_letter(text[at - 1])) and (end == len(text) or not is_letter(text[end])):
-            return True
-        at = text.find(lower, at + 1)
-    return False
+    return lower != word and next(whole_word_positions(text, lower), None) is not None
 
 
 def _subject_in_piece(ctx: ArticleContext, cue: CueMatch, piece: str, offset: int, index: int) -> bool:
