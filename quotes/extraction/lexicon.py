@@ -208,12 +208,16 @@ def load() -> Lexicons:
         raise ValueError(f"traps.tsv: reasons not registered in quotes/extraction/rules.py: {unknown}")
     sources = read_tsv("sources.tsv")
     honorifics = {fold_key(r["word"]): (r["gender"], r["number"]) for r in read_tsv("honorifics.tsv")}
-    titles = _folded("titles.tsv", "title")
-    aliases = ((fold_key(r["alias"]), fold_key(r["canonical"])) for r in read_tsv("title_aliases.tsv"))
-    organisations = {fold_key(r["word"]): r["kind"] for r in read_tsv("organisations.tsv")}
     modifiers: dict[str, list[str]] = {}
     for r in read_tsv("modifiers.tsv"):
         modifiers.setdefault(r["kind"], []).append(r["phrase"])
+    listed_titles = _folded("titles.tsv", "title")
+    # cựu Tổng thống, tân Bộ trưởng: a former, new or acting holder has the title too
+    title_modifiers = [fold_key(m) for m in modifiers.get("title_modifier", [])]
+    titles = listed_titles | {f"{m} {t}" for m in title_modifiers for t in listed_titles}
+    genders = {fold_key(r["title"]): r["gender"] for r in read_tsv("titles.tsv") if r.get("gender")}
+    aliases = ((fold_key(r["alias"]), fold_key(r["canonical"])) for r in read_tsv("title_aliases.tsv"))
+    organisations = {fold_key(r["word"]): r["kind"] for r in read_tsv("organisations.tsv")}
     boiler = read_tsv("boilerplate.tsv")
     lines = [r["pattern"] for r in boiler if r["kind"] == "line"]
     prefixes = [r["pattern"] for r in boiler if r["kind"] == "caption_prefix"]
@@ -227,7 +231,7 @@ def load() -> Lexicons:
         honorifics=honorifics,
         honorific_regex=phrase_matcher(honorifics),
         titles=titles,
-        title_genders={fold_key(r["title"]): r["gender"] for r in read_tsv("titles.tsv") if r.get("gender")},
+        title_genders=genders | {f"{m} {t}": g for m in title_modifiers for t, g in genders.items()},
         title_regex=phrase_matcher(titles),
         person_head_regex=phrase_matcher(list(titles) + list(honorifics)),
         title_aliases=tuple(sorted(aliases, key=lambda pair: -len(pair[0]))),

@@ -357,10 +357,12 @@ def _capitalised_or_admin(word: str) -> bool:
     return bool(CAPITALISED.match(word)) or fold_key(word) in ADMIN_WORDS
 
 
-def _capitalised_like_a_name(words: list[str]) -> bool:
+def _capitalised_like_a_name(words: list[str], before_name: bool = False) -> bool:
     """Capitalised as a name is: Vietnamese capitalises each compound's first syllable (Bộ
     Ngoại giao Nga, Sở Y tế tỉnh X), so two lower-case words in a row end it, unless they are
-    admin words (Công an tỉnh X); and no title or adverb among the words."""
+    admin words (Công an tỉnh X); and no title or adverb among the words. before_name: a
+    person's full name follows the words (Sở Giao thông vận tải Nguyễn Văn An), so they may end
+    in lower case."""
     # A lower-case syllable right after a capitalised one ends its compound (Hàng không, Y tế);
     # a verb or adverb among the others ends the name ("Cơ quan Khí tượng thủy văn Quốc gia có").
     # Capitalised compounds are the name's own words, whatever else they may mean (Bộ Chỉ huy:
@@ -385,7 +387,9 @@ def _capitalised_like_a_name(words: list[str]) -> bool:
         lower_run += 1
         if lower_run > MAX_LOWER_CASE_RUN or fold_key(word) in load().function_words:
             return False  # "Daniel Weiss của hãng": a function word ends a name
-    return trailing <= 2  # a long lower-case run goes on to a capitalised word, not to the end
+    # a long lower-case run goes on to a capitalised word (a body's name, then a person's), not to the end
+    return trailing <= 2 or (before_name and CAPITALISED.match(words[0]) is not None
+                             and not any(fold_key(w) in load().function_words for w in words))
 
 
 def _looks_like_name(words: list[str]) -> bool:
@@ -393,14 +397,14 @@ def _looks_like_name(words: list[str]) -> bool:
     return bool(words) and _capitalised_or_admin(words[0]) and _capitalised_like_a_name(words)
 
 
-def _looks_like_qualifier(words: list[str]) -> bool:
+def _looks_like_qualifier(words: list[str], before_name: bool = False) -> bool:
     """Words after a title, before a name or alone: no verb phrase (đã gặp, a cue), and either
     capitalised like a name (Bộ Ngoại giao Mỹ, Sở Y tế tỉnh X) or a few plain words that say
     what the role is, whatever they are (Giám đốc điều hành, Trưởng ban quản lý dòng xe máy),
     which may end with whose role it is (... của Yamaha, ... tại Hà Nội)."""
     if load().cue_regex.search(" ".join(words)):
         return False
-    if _capitalised_like_a_name(words):
+    if _capitalised_like_a_name(words, before_name):
         return True
     owner = next((i for i, w in enumerate(words) if i and fold_key(w) in ROLE_OWNER), len(words))
     described, whose = words[:owner], words[owner + 1:]
@@ -542,7 +546,7 @@ def _person(phrase: str, offset: int) -> Mention | None:
         qualifiers = rest[other.end():] if other else rest
     elif stacked := lex.title_regex.match(qualifiers.lstrip()):  # "bác sĩ Trưởng khoa X", "PGS.TS Hiệu trưởng X"
         qualifiers = qualifiers.lstrip()[stacked.end():]
-    if qualifiers.split() and not _looks_like_qualifier(qualifiers.split()):
+    if qualifiers.split() and not _looks_like_qualifier(qualifiers.split(), before_name=len(name_tokens) >= 3):
         return None
     if len(name_tokens) == 1 and qualifiers.strip() and qualifiers.strip()[0].islower():
         return None  # "Thủ tướng đề nghị Quân ủy": a verb, then a capitalised word, is no name
@@ -662,7 +666,9 @@ def _names_a_place_or_body(tokens: list, name_start: int, only_adjacent: bool, t
         return False
     previous = fold_key(before[-1].group(0))
     pair = fold_key(" ".join(t.group(0) for t in before[-2:]))
-    if lex.organisations.get(pair) == "head" or previous in PLACE_WORDS or pair in PLACE_WORDS:
+    if lex.organisations.get(pair) == "head" and not _ends_with_head(before[:-2]):
+        return True  # not in `Văn phòng Chính phủ X`: Chính phủ names the office, and X is a person
+    if previous in PLACE_WORDS or pair in PLACE_WORDS:
         return True
     if lex.organisations.get(previous) == "head" and not _ends_a_compound(before):
         return True
@@ -673,6 +679,13 @@ def _names_a_place_or_body(tokens: list, name_start: int, only_adjacent: bool, t
     last_kind = lex.organisations.get(previous)
     # Giám đốc Công ty Bóng đèn Điện Quang, chủ đầu tư khu đô thị Phú Lương
     return ("head" in kinds or places) and last_kind not in ("country", "name", "media", "capital")
+
+
+def _ends_with_head(tokens: list) -> bool:
+    """Whether the last word or the last two are an organisation's head (Sở, Văn phòng)."""
+    organisations = load().organisations
+    return any(organisations.get(fold_key(" ".join(t.group(0) for t in tokens[-n:]))) == "head"
+               for n in (1, 2) if len(tokens) >= n)
 
 
 def _ends_a_compound(before: list) -> bool:

@@ -553,8 +553,19 @@ def _first_full_name(text: str, start: int, ends: list[int]) -> Mention | None:
             continue
         if len(mention.name.split()) >= 2:
             return mention
-        fallback = fallback or mention
+        if not _opens_a_head(text, mention.name, end):
+            fallback = fallback or mention
     return fallback
+
+
+def _opens_a_head(text: str, word: str, end: int) -> bool:
+    """`Phó chủ nhiệm Văn phòng Quốc hội`: a capitalised word that, with the lower-case word
+    after it, is an organisation's head (Văn phòng, Ủy ban, Công ty) is no name."""
+    after = _NEXT_WORD.match(text, end)
+    return bool(after) and load().organisations.get(fold_key(f"{word} {after.group(1)}")) == "head"
+
+
+_NEXT_WORD = regex.compile(r"\s+(\p{Ll}[\p{L}\p{M}]*)")
 
 
 _BREAK = regex.compile(r"[,;:()\"“”\n]|\.(?!\p{L})")  # a stop before a letter is inside a word (C.M.T, TP.HCM)

@@ -186,19 +186,21 @@ def _named_before_apposition(ctx: ArticleContext, cue: CueMatch, pieces: list[tu
 def _named_before_role(ctx: ArticleContext, cue: CueMatch, pieces: list[tuple[int, int]]) -> None:
     """`Thượng tá Phạm Tài, Phó trưởng Công an huyện X cho rằng`: a role right before the cue,
     set off by a comma from a name just before it, is that person's apposition (its closing
-    comma missing); the speaker is the named person, with the role as title."""
-    if len(pieces) < 2:
-        return
-    (a, b), (c, _) = pieces[-2], pieces[-1]
-    if "," not in ctx.text[b:c]:
-        return
-    mention = parse_mention(ctx.text[a:b], a)
-    if mention is None or mention.kind != "name" or looks_like_common_word(ctx, mention):
-        return
-    if not mention.title and cue.subject:
-        mention.title = cue.subject.title
-    cue.subject, cue.how = mention, "aside"
-    cue.subject_start, cue.subject_piece = ctx.attribution_start(a), len(pieces) - 2
+    comma missing); the speaker is the named person, with the role as title. A second role
+    may stand between them (`Ông X, Phó chủ tịch hội Y, nguyên Thứ trưởng Z cho rằng`)."""
+    for k in range(len(pieces) - 2, max(-1, len(pieces) - 2 - MAX_APPOSITIONS), -1):
+        (a, b), (c, _) = pieces[k], pieces[k + 1]
+        if "," not in ctx.text[b:c]:
+            return
+        mention = parse_mention(ctx.text[a:b], a)
+        if mention is None or mention.kind not in ("name", "title") or looks_like_common_word(ctx, mention):
+            return
+        if mention.kind == "name":
+            if not mention.title and cue.subject:
+                mention.title = cue.subject.title
+            cue.subject, cue.how = mention, "aside"
+            cue.subject_start, cue.subject_piece = ctx.attribution_start(a), k
+            return
 
 
 def _full_name_before_role(ctx: ArticleContext, mention: Mention, apposition: str) -> bool:
