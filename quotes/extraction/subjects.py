@@ -187,7 +187,8 @@ def _named_before_role(ctx: ArticleContext, cue: CueMatch, pieces: list[tuple[in
     """`Thượng tá Phạm Tài, Phó trưởng Công an huyện X cho rằng`: a role right before the cue,
     set off by a comma from a name just before it, is that person's apposition (its closing
     comma missing); the speaker is the named person, with the role as title. A second role
-    may stand between them (`Ông X, Phó chủ tịch hội Y, nguyên Thứ trưởng Z cho rằng`)."""
+    may stand between them (`Ông X, Phó Chủ tịch Hội Y, nguyên Thứ trưởng Z cho rằng`); one whose
+    body ends in lower case is no title alone, and stops the search (a known failure)."""
     for k in range(len(pieces) - 2, max(-1, len(pieces) - 2 - MAX_APPOSITIONS), -1):
         (a, b), (c, _) = pieces[k], pieces[k + 1]
         if "," not in ctx.text[b:c]:
