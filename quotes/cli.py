@@ -123,9 +123,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_mine(args: argparse.Namespace) -> int:
+    from quotes.tools.evaluate import gold_articles
     from quotes.tools.mine import KINDS, mine, report, texts
 
-    print(report(mine(texts(args.sources, args.limit), args.kind or list(KINDS), args.contexts), args.top))
+    exclude = gold_articles([Path(p) for p in args.exclude])
+    print(report(mine(texts(args.sources, args.limit, exclude), args.kind or list(KINDS), args.contexts), args.top))
     return 0
 
 
@@ -243,11 +245,14 @@ def parser() -> argparse.ArgumentParser:
 
     m = sub.add_parser("mine", help="rank candidates for the lexicons (cues, role words, theo heads, given names) in a corpus")
     m.add_argument("sources", nargs="+", help="articles in any input format (as for build)")
-    m.add_argument("--kind", action="append", choices=["cues", "roles", "theo", "given_names"],
-                   help="what to mine (repeat for several; default: all four)")
+    m.add_argument("--kind", action="append", choices=["cues", "roles", "theo", "given_names", "foreign_given_names"],
+                   help="what to mine (repeat for several; default: all five)")
     m.add_argument("--top", type=int, default=40, help="candidates shown per kind (default: 40)")
     m.add_argument("--contexts", type=int, default=3, help="contexts shown per candidate (default: 3)")
     m.add_argument("--limit", type=int, default=None, help="read at most this many articles")
+    m.add_argument("--exclude", action="append", default=[], metavar="GOLD",
+                   help="skip the articles this gold file indexes (repeat for several), so that what is "
+                   "grown from the corpus is measured on gold it never saw")
     m.set_defaults(func=cmd_mine)
 
     t = sub.add_parser("stats", help="who gets quoted: quotes and speakers by gender, overall, by outlet and by month")

@@ -131,6 +131,20 @@ def test_mine_counts_each_person_once_by_the_gender_the_text_says(quotes_cli, co
     assert "     1  đức  (m 1)" in out and "     1  mơ  (f 1)" in out and "     1  tư  (m 1)" in out
 
 
+def test_mine_lists_first_words_of_foreign_names_with_the_gender_an_honorific_addressing_them_says(quotes_cli, tmp_path):
+    articles = [{"id": "f1", "text": "Bà Ingrid Solberg cho biết. Chồng bà Ingrid Falk đã về. Ông Ingrid Solberg nói."},
+                {"id": "f2", "text": "Ông Ingrid Solberg đến muộn. Giáo sư Ingrid Nyberg cho biết."},
+                {"id": "gold", "text": "Bà Ingrid Holm nói."}]
+    source = tmp_path / "foreign.jsonl"
+    source.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles), "utf-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"article_id": "gold", "annotated": True}) + "\n", "utf-8")
+    out = quotes_cli("mine", source, "--kind", "foreign_given_names", "--exclude", gold).stdout
+    # three full names (Holm's article is gold, skipped); Solberg addressed as bà and as ông, each
+    # counted once; the bà before Falk is his wife's (chồng bà X: X is her husband)
+    assert "     3  Ingrid  (f 1  m 1)" in out
+
+
 def test_eval_counts_a_gender_read_from_a_name_apart_from_the_gold_it_can_be_checked_on(quotes_cli, tmp_path):
     """Gold records a gender only where the text shows it: a gender given from a name where the
     text says nothing is neither right nor wrong for it, and is counted on its own."""

@@ -14,7 +14,7 @@ import pytest
 
 from quotes.dataset import release as release_module
 from quotes.dataset.lock import LOCK_FILE
-from quotes.dataset.release import make_release, released, sha256
+from quotes.dataset.release import Version, diff_markdown, make_release, quote_changes, released, sha256
 from quotes.errors import ReleaseError
 from quotes.tools.evaluate import release_evaluation
 
@@ -136,6 +136,16 @@ def test_bump_minor_makes_the_next_release_with_changes(data, inputs, quotes_cli
     diff = quotes_cli("diff", "v1.0.0", "v1.1.0", "--data", data).stdout
     assert diff.strip() == changes.strip()
     assert pq.read_schema(data / "quotes.parquet").metadata[b"quotes.dataset_version"] == b"v1.1.0"
+
+
+def test_changes_list_a_quote_whose_speaker_gender_changed():
+    before = {"quote_id": "q1", "article_id": "a", "quote_type": "direct", "speaker": "Lê Hoa", "speaker_type": "person",
+              "speaker_gender": "unknown", "quote": "Chợ mở lại", "cue": "nói", "rule": "cue_before"}
+    after = before | {"speaker_gender": "female"}
+    added, removed, changed = quote_changes([before], [after])
+    assert (added, removed, changed) == ([], [], [(before, after)])
+    report = diff_markdown(Version.parse("v1.0.0"), Version.parse("v1.1.0"), added, removed, changed)
+    assert "speaker_gender: 'unknown' -> 'female'" in report
 
 
 def test_nothing_changed_is_not_a_release(data, inputs):

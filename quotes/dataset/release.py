@@ -253,7 +253,7 @@ def _card_without_version(folder: Path) -> str:
     return card.replace(version, "vX.Y.Z") if version else card
 
 
-TRACKED = ("quote_type", "speaker", "speaker_type", "quote", "cue", "rule")
+TRACKED = ("quote_type", "speaker", "speaker_type", "speaker_gender", "quote", "cue", "rule")
 
 
 def quote_changes(old: list[dict], new: list[dict]) -> tuple[list[dict], list[dict], list[tuple[dict, dict]]]:

@@ -35,7 +35,8 @@ QUOTES_SCHEMA = pa.schema([
     col("speaker_title", pa.string(), "The role given with the mention or in apposition (Tổng thư ký NATO)"),
     col("speaker_gender", pa.string(), "female, male or unknown, from what the article says of the speaker", False),
     col("gender_evidence", pa.string(),
-        "Why: honorific, pronoun, kin, title, name (a middle name that says it: Thị, Văn); or conflict, not_a_person, none", False),
+        "Why: honorific, pronoun, kin, title, name (a middle name that says it: Thị, Văn; a given name of a reviewed list, "
+        "Vietnamese or foreign); or conflict, not_a_person, none", False),
     col("attribution", pa.string(), "How the speaker was linked: explicit, surname, title, title_only, pronoun, description, "
         "fuzzy, shared_subject, floating, unresolved"),
     col("paragraph", pa.int32(), "Paragraph index in the article", False),

@@ -170,6 +170,7 @@ class Lexicons:
     source_traps: frozenset[str]
     honorifics: dict[str, tuple[str, str]]  # fold_key(word) -> (gender, number)
     honorific_regex: LowerCasePattern
+    honorifics_in_names: frozenset[str]  # honorifics that, capitalised, also stand inside names (Anh, Bà)
     titles: frozenset[str]
     title_genders: dict[str, str]  # fold_key(title) -> f or m, for the titles that say it (hoa hậu)
     title_regex: LowerCasePattern
@@ -188,6 +189,7 @@ class Lexicons:
     surnames: frozenset[str]
     middle_name_genders: dict[str, str]  # fold_key(middle name) -> f or m, by convention (Thị, Văn)
     given_name_genders: dict[str, str]  # fold_key(given name) -> f or m, borne almost only by one
+    foreign_given_name_genders: dict[str, str]  # fold_key(first word of a foreign name) -> f or m, likewise
     not_names: frozenset[str]  # capitalised words that are never a one-word name
     boilerplate_lines: regex.Pattern  # a whole line of page furniture
     caption_prefixes: regex.Pattern
@@ -230,6 +232,7 @@ def load() -> Lexicons:
         source_traps=frozenset(fold_key(r["phrase"]) for r in sources if r["kind"] == "trap"),
         honorifics=honorifics,
         honorific_regex=phrase_matcher(honorifics),
+        honorifics_in_names=frozenset(fold_key(r["word"]) for r in read_tsv("honorifics.tsv") if r["in_names"] == "yes"),
         titles=titles,
         title_genders=genders | {f"{m} {t}": g for m in title_modifiers for t, g in genders.items()},
         title_regex=phrase_matcher(titles),
@@ -250,6 +253,7 @@ def load() -> Lexicons:
         surnames=_folded("surnames.tsv", "surname"),
         middle_name_genders={fold_key(r["word"]): r["gender"] for r in read_tsv("middle_names.tsv")},
         given_name_genders={fold_key(r["word"]): r["gender"] for r in read_tsv("given_names.tsv")},
+        foreign_given_name_genders={fold_key(r["word"]): r["gender"] for r in read_tsv("foreign_given_names.tsv")},
         not_names=_folded("not_names.tsv", "word"),
         boilerplate_lines=regex.compile(r"\s*(?:" + "|".join(f"(?:{p})" for p in lines) + r")\s*", regex.IGNORECASE),
         caption_prefixes=regex.compile(r"\s*(?:" + "|".join(prefixes) + ")", regex.IGNORECASE),

@@ -510,9 +510,10 @@ def _person(phrase: str, offset: int) -> Mention | None:
         title_end = title.end()
         rest = core[title_end:].lstrip()
         after_title = load().honorific_regex.match(rest)
-        if after_title and rest[after_title.end():].lstrip()[:1].isupper():
+        if after_title and rest[:after_title.end()].islower() and rest[after_title.end():].lstrip()[:1].isupper():
             # "Bộ trưởng ông X" is rare but "HLV ông X" occurs; in "đại diện nữ ca sĩ" the
-            # woman is the singer, not the representative
+            # woman is the singer, not the representative. Capitalised, the word names a
+            # country or a name: "Thủ tướng Anh Theresa May" is the prime minister of Britain
             gender = lex.honorifics[fold_key(after_title.group(0))][0]
     after_honorific = bool(honorific) and title_end == honorific.end()
     name_tokens = _trailing_name(core, tokens, title_end, after_honorific)

@@ -166,16 +166,18 @@ class SpeakerIndex:
                     return entity, "explicit"
             return self._new(Entity("person", names=[name], title_text=mention.title)), "explicit"
         token = tokens[0]
-        # A short form is a full name's last word (Blinken, Dũng), its first (Park), or a misspelling.
+        gender = mention.gender
+        # A short form is a full name's last word (Blinken, Dũng), its first (Park), or a misspelling;
+        # never of a person the article gives the other gender (chị Minh and anh Minh are two people).
         for how, test in (("surname", _ends_with), ("surname", _starts_with), ("fuzzy", _ends_like)):
-            found = self._nearest(mention.start, lambda e, test=test: e.kind == "person" and any(
+            found = self._nearest(mention.start, lambda e, test=test: _person_of(e, gender) and any(
                 len(key) >= 2 and test(key, token) for key in e.name_keys))
             if found:
                 return found, how
-        found = self._nearest(mention.start, lambda e: e.kind == "person" and fold_key(e.canonical) == token)
+        found = self._nearest(mention.start, lambda e: _person_of(e, gender) and fold_key(e.canonical) == token)
         if found:
             return found, "explicit"
-        found = self._nearest(mention.start, lambda e: e.kind == "person" and any(
+        found = self._nearest(mention.start, lambda e: _person_of(e, gender) and any(
             _last_initial(key, token) for key in e.name_keys))
         if found:  # "bác sĩ T." after "bác sĩ C.M.T": the last of the initials
             return found, "surname"
@@ -413,25 +415,37 @@ def gender_of(entity: Entity | None) -> tuple[str, str]:
 
 
 def _name_gender(entity: Entity) -> str | None:
-    """f or m when every Vietnamese full name of the person (a family name of surnames.tsv first)
-    says the same by a middle name of middle_names.tsv (Thị, Văn) or, with no such middle name,
-    by a given name of given_names.tsv (a reviewed list of names borne almost only by one
-    gender); never for a name that stands for several (ông bà X), never from a name used for
-    both."""
+    """f or m when every full name of the person that the name rules read (`_read_by_name_rules`)
+    says the same (`_full_name_gender`); never for a name that stands for several (ông bà X),
+    never from a one-word name (May, Park: often a family name)."""
     if entity.plural:
         return None
-    lexicons = load()
-    said = {_full_name_gender(key, lexicons.middle_name_genders, lexicons.given_name_genders)
-            for key in entity.name_keys if len(key) >= 2 and key[0] in lexicons.surnames}
+    said = {_full_name_gender(key) for key in entity.name_keys if _read_by_name_rules(key)}
     return said.pop() if len(said) == 1 and None not in said else None
 
 
-def _full_name_gender(name_key: list[str], middle_names: dict[str, str], given_names: dict[str, str]) -> str | None:
-    """The convention of the middle name comes first: Trần Văn Hương is a man though Hương is
-    mostly a woman's name."""
-    if len(name_key) >= 3 and name_key[1] in middle_names:
-        return middle_names[name_key[1]]
-    return given_names.get(name_key[-1])
+def _read_by_name_rules(key: list[str]) -> bool:
+    """A full name of two words or more: Vietnamese (a family name of surnames.tsv first), or
+    foreign (no letter only Vietnamese writes) with a first word of foreign_given_names.tsv. An
+    unlisted first word is no evidence either way: `Huy Quang`, a Vietnamese name short of its
+    family name, has no Vietnamese letter either."""
+    lexicons = load()
+    return len(key) >= 2 and (key[0] in lexicons.surnames or (
+        key[0] in lexicons.foreign_given_name_genders and not VIETNAMESE_LETTERS.search(" ".join(key))))
+
+
+def _full_name_gender(key: list[str]) -> str | None:
+    """f or m from a full name alone, else None. A Vietnamese name by its middle name where
+    middle_names.tsv gives it by convention (Thị, Văn: Trần Văn Hương is a man though Hương is
+    mostly a woman's name), else by its given name where given_names.tsv (a reviewed list) says
+    it is borne almost only by one gender; a foreign name by its first word, where
+    foreign_given_names.tsv (reviewed too) says so. Never from a name used for both."""
+    lexicons = load()
+    if key[0] not in lexicons.surnames:
+        return lexicons.foreign_given_name_genders.get(key[0])
+    if len(key) >= 3 and key[1] in lexicons.middle_name_genders:
+        return lexicons.middle_name_genders[key[1]]
+    return lexicons.given_name_genders.get(key[-1])
 
 
 def _ends_with(name_key: list[str], word: str) -> bool:
@@ -459,6 +473,11 @@ def _same_full_name(tokens: list[str], other: list[str]) -> bool:
     return tokens == other or (len(other) >= 2 and len(tokens) != len(other) and tokens[-1] == other[-1]
                                and tokens[0] == other[0]) \
         or (len(other) > len(tokens) and other[-len(tokens):] == tokens)
+
+
+def _person_of(entity: Entity, gender: str) -> bool:
+    """A person the article has not given the other gender (m, f or any)."""
+    return entity.kind == "person" and (gender == "any" or not entity.genders or gender in entity.genders)
 
 
 def _compatible(entity_gender: str, mention_gender: str) -> bool:
@@ -533,13 +552,27 @@ def _bare_full_names(text: str, quoted: list[tuple[int, int]]) -> list[Mention]:
 def _titled_mentions(text: str, quoted: list[tuple[int, int]], lowered: str | None) -> list[Mention]:
     starts, ends = [s for s, _ in quoted], [e for _, e in quoted]
     mentions = []
+    previous_head_end = -1
     for m in load().person_head_regex.finditer(text, lowered):
+        in_a_title = previous_head_end >= 0 and _TITLE_FIELD.fullmatch(text, previous_head_end, m.start()) is not None
+        previous_head_end = m.end()
         if not _CAPITAL_SOON.match(text, m.end()) or inside_any(starts, ends, m.start()):
             continue
+        if text[m.start()].isupper() and fold_key(m.group(0)) in load().honorifics_in_names and \
+                (in_a_title or _CAPITALISED_WORD_BEFORE.search(text, max(0, m.start() - 30), m.start())):
+            continue  # "Bộ trưởng Y tế Anh X" (Britain), "Hoàng Anh Tuấn" (a name): no honorific
         mention = _first_full_name(text, m.start(), _name_run_ends(text, m.end()))
         if mention:
             mentions.append(mention)
     return mentions
+
+
+# A capitalised word right before (no punctuation between): the next capitalised word continues
+# its run, a name or a title's country, rather than opening a sentence.
+# What may stand between a title and the country that ends it (Bộ trưởng Y tế Anh): a few words,
+# no punctuation.
+_TITLE_FIELD = regex.compile(r"(?:\s+[\p{L}\p{M}]+){0,4}\s+")
+_CAPITALISED_WORD_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{L}\p{M}]*[ \t]+$")
 
 
 def _first_full_name(text: str, start: int, ends: list[int]) -> Mention | None:
