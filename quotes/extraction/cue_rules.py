@@ -64,6 +64,10 @@ AFTER_THEO = regex.compile(WORD_START + r"theo\s+$", regex.IGNORECASE)
 # A cue word then `của` is a noun and its owner (kết luận của, đánh giá của), but `dẫn lời của X`
 # quotes X.
 OF_AFTER = regex.compile(r"\s+của" + WORD_END, regex.IGNORECASE)
+# After trên or từ the word is a noun only when what follows names a speaker before a later cue:
+# `Thông tin từ Công an tỉnh cho biết` (the information from the police), but `thông báo từ
+# ngày 1/7 ...` and `cho biết từ năm 2015 ...` are verbs.
+SOURCE_AFTER = regex.compile(r"\s+(?:trên|từ)" + WORD_END, regex.IGNORECASE)
 
 
 def detect_cues(ctx: ArticleContext, sentence: Sentence) -> None:
@@ -120,8 +124,24 @@ def find_cues(ctx: ArticleContext, sentence: Sentence) -> list[CueMatch]:
         if of:  # "Kết luận của Ủy ban ... nêu rõ": the conclusion of a body, whose cue comes later
             ctx.reject(m.start(), of.end(), NOUN_USE, CUE_TRAP)
             continue
+        if SOURCE_AFTER.match(text, m.end()) and _statement_before_a_cue(ctx, m, matches, sentence.end):
+            ctx.reject(m.start(), m.end(), NOUN_USE, CUE_TRAP)
+            continue
         cues.append(CueMatch(m.start(), m.end(), cue))
     return cues
+
+
+def _statement_before_a_cue(ctx: ArticleContext, word: regex.Match, matches: list, sentence_end: int) -> bool:
+    """Whether the words from this cue word to the next cue of the sentence read as a statement
+    and its author (`Thông tin từ Công an tỉnh Hà Tĩnh`, `Thông báo trên trang web của Bộ`):
+    then the word is the subject's noun and the next cue is the verb."""
+    later = next((n for n in matches if n.start() > word.end()), None)
+    if later is None or later.end() > sentence_end:
+        return False
+    subject = ctx.text[word.start():later.start()].rstrip()
+    if subject.endswith(","):  # `chia sẻ trên Zing, cho biết`: two verbs
+        return False
+    return ctx.lex.statement_of.match(subject) is not None and parse_mention(subject, word.start()) is not None
 
 
 def _build_from_cue(ctx: ArticleContext, sentence: Sentence, cue: CueMatch, limit: int) -> None:

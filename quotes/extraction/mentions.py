@@ -48,7 +48,9 @@ TIME_EXPRESSION = regex.compile(
     + WORD_END,
     regex.IGNORECASE,
 )
-GENERIC_MEDIA = regex.compile(r"^(?:báo|tờ|hãng tin|hãng thông tấn|thông tấn xã|đài|trang|kênh|tạp chí)\s+(?=\p{Lu})", regex.IGNORECASE)
+MEDIUM = r"(?:báo|tờ|hãng tin|hãng thông tấn|thông tấn xã|đài|trang|kênh|tạp chí)"
+GENERIC_MEDIA = regex.compile(rf"^{MEDIUM}\s+(?=\p{{Lu}})", regex.IGNORECASE)
+MEDIUM_HEAD = regex.compile(rf"{MEDIUM}" + WORD_END, regex.IGNORECASE)
 PARENTHESIS = regex.compile(r"\s*\([^()]{0,120}\)")
 # "ThS.", "TS.", "PGS.TS.", "BS.": titles written short with a full stop, before a name.
 ABBREVIATED_TITLE = regex.compile(r"(?:\p{Lu}\p{Ll}?\p{Lu}{0,3}\.){1,3}(?=\s*\p{Lu})")
@@ -137,8 +139,10 @@ def _parse(phrase: str, offset: int) -> Mention | None:
         if mention and mention.kind == "title" and not _verb_phrase(phrase[of.end():]):
             return _mention(phrase, offset, "title", title=phrase, gender=mention.gender)  # "Người phát ngôn của ông Pence"
         body = _organisation(phrase[:of.start()].rstrip(), offset)
-        if body and _looks_like_name(phrase[of.end():].split()):  # "tờ Rodong Sinmun của Triều Tiên": the paper
-            body.text, body.end = phrase, offset + len(phrase)
+        if body and _looks_like_name(phrase[of.end():].split()):
+            if body.name.islower() and MEDIUM_HEAD.match(body.name):  # "trang web của Bộ Y tế": an unnamed medium
+                return _parse(phrase[of.end():], offset + of.end())  # speaks for its owner
+            body.text, body.end = phrase, offset + len(phrase)  # "tờ Rodong Sinmun của Triều Tiên": the paper
             return body
     return None
 
