@@ -488,10 +488,14 @@ def _is_person_noun(words: list[str]) -> bool:
 def _person(phrase: str, offset: int) -> Mention | None:
     """[title] [honorific] Name, a title alone (Ngoại trưởng Mỹ), or a bare name (Joe Biden)."""
     lex = load()
-    core, appositive = phrase, ""
+    core, appositive, asides = phrase, "", []
     if "(" in phrase:  # "bà X (Chủ tịch UBND xã)" -> apposition dropped
         core = PARENTHESIS.sub("", phrase)
         appositive = " ".join(m.group(0).strip(" ()") for m in PARENTHESIS.finditer(phrase))
+        removed = 0
+        for m in PARENTHESIS.finditer(phrase):  # where each aside stood in core
+            asides.append(m.start() - removed)
+            removed += m.end() - m.start()
     if _punctuated(PUNCTUATION_OR_MARK, core):
         return None
     tokens = list(TOKEN.finditer(core))
@@ -521,6 +525,9 @@ def _person(phrase: str, offset: int) -> Mention | None:
             gender = lex.honorifics[fold_key(after_title.group(0))][0]
     after_honorific = bool(honorific) and title_end == honorific.end()
     name_tokens = _trailing_name(core, tokens, title_end, after_honorific)
+    inside = [a for a in asides if name_tokens and name_tokens[0].start() < a < name_tokens[-1].end()]
+    if inside:  # "Chủ tịch Hội đồng châu Âu (EC) Đô-nan Tu-xcơ": the name starts after the aside
+        name_tokens = [t for t in name_tokens if t.start() >= inside[-1]]
     name = " ".join(t.group(0) for t in name_tokens)
     title_text = core[:name_tokens[0].start()] if name_tokens else core
     title_text = title_text.strip()

@@ -601,6 +601,7 @@ def _opens_a_head(text: str, word: str, end: int) -> bool:
 _NEXT_WORD = regex.compile(r"\s+(\p{Ll}[\p{L}\p{M}]*)")
 
 
+_CAPITAL_NEXT = regex.compile(r"\s+\p{Lu}")
 _BREAK = regex.compile(r"[,;:()\"“”\n]|\.(?!\p{L})")  # a stop before a letter is inside a word (C.M.T, TP.HCM)
 # A capitalised word that ends a capitalised run: the next word is lower case, or punctuation follows
 # (a full stop right before a letter is inside the word: C.M.T, TP.HCM).
@@ -608,10 +609,19 @@ _RUN_END = regex.compile(r"\p{Lu}[\p{L}\p{M}\p{N}&'’.-]*?(?=\.?(?:\s+[^\p{Lu}\
 
 
 def _name_run_ends(text: str, pos: int) -> list[int]:
-    """Ends of capitalised runs after a title, up to the first punctuation mark (at most seven)."""
+    """Ends of capitalised runs after a title, up to the first punctuation mark (at most seven).
+    An aside in brackets that a name follows is passed over, and no run ends inside it:
+    `Giám đốc Bệnh viện Tây Bắc (Nghệ An) Tăng Việt Hà`."""
     limit = min(len(text), pos + MAX_MENTION_CHARS)
-    stop = _BREAK.search(text, pos, limit)
-    while stop and LISTED_NAME_COMMA.match(text, stop.start()):  # Bộ Lao động, Thương binh và Xã hội X
-        stop = _BREAK.search(text, stop.end(), limit)
-    end = stop.start() if stop else limit
-    return [m.end() for m in islice(_RUN_END.finditer(text, pos, end), MAX_NAME_RUN_ENDS)]
+    ends: list[int] = []
+    start = search_from = pos
+    while True:
+        stop = _BREAK.search(text, search_from, limit)
+        if stop and LISTED_NAME_COMMA.match(text, stop.start()):  # Bộ Lao động, Thương binh và Xã hội X
+            search_from = stop.end()
+            continue
+        ends += [m.end() for m in islice(_RUN_END.finditer(text, start, stop.start() if stop else limit), MAX_NAME_RUN_ENDS)]
+        aside = PARENTHESIS.match(text, stop.start()) if stop and stop.group(0) == "(" else None
+        if not aside or not _CAPITAL_NEXT.match(text, aside.end()):
+            return ends[:MAX_NAME_RUN_ENDS]
+        start = search_from = aside.end()
