@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -186,7 +187,8 @@ class Lexicons:
     clause_markers: frozenset[str]  # tense, aspect and modal words: a clause follows
     statement_of: regex.Pattern  # `tuyên bố của `, `một thông cáo từ `: a statement, then its author
     calibration: dict[tuple[str, str], float]  # (rule, attribution or *) -> measured confidence
-    surnames: frozenset[str]
+    surnames: frozenset[str]  # family names that open a full name of two words or more
+    long_surnames: frozenset[str]  # family names that also open place names: only before two more words
     middle_name_genders: dict[str, str]  # fold_key(middle name) -> f or m, by convention (Thị, Văn)
     given_name_genders: dict[str, str]  # fold_key(given name) -> f or m, borne almost only by one
     foreign_given_name_genders: dict[str, str]  # fold_key(first word of a foreign name) -> f or m, likewise
@@ -250,7 +252,8 @@ def load() -> Lexicons:
         statement_of=regex.compile(rf"(?:một |các |bản )?(?:{trie_pattern(modifiers.get('statement', []))})"
                                    r"(?: mới nhất| chính thức)? (?:của|trên|từ)\s+", regex.IGNORECASE),
         calibration={(r["rule"], r["attribution"]): float(r["confidence"]) for r in read_tsv("calibration.tsv")},
-        surnames=_folded("surnames.tsv", "surname"),
+        surnames=frozenset(fold_key(r["surname"]) for r in read_tsv("surnames.tsv") if r["min_words"] == "2"),
+        long_surnames=frozenset(fold_key(r["surname"]) for r in read_tsv("surnames.tsv") if r["min_words"] == "3"),
         middle_name_genders={fold_key(r["word"]): r["gender"] for r in read_tsv("middle_names.tsv")},
         given_name_genders={fold_key(r["word"]): r["gender"] for r in read_tsv("given_names.tsv")},
         foreign_given_name_genders={fold_key(r["word"]): r["gender"] for r in read_tsv("foreign_given_names.tsv")},
@@ -259,3 +262,21 @@ def load() -> Lexicons:
         caption_prefixes=regex.compile(r"\s*(?:" + "|".join(prefixes) + ")", regex.IGNORECASE),
         credit_regex=lower_case_pattern(rf"(?:{credits})\s*"),
     )
+
+
+def opens_a_full_name(words: Sequence[str]) -> bool:
+    """Whether folded words are a Vietnamese full name by their first: a family name of
+    surnames.tsv and one more word at least, or two more for a family name that also opens
+    place names (Hà Văn Tuấn, but Hà Nội; Cao Bá Phương, but Cao Bằng)."""
+    lex = load()
+    return len(words) >= 2 and words[0] in lex.surnames or len(words) >= 3 and words[0] in lex.long_surnames
+
+
+def full_name_start(words: Sequence[str]) -> int | None:
+    """Where a Vietnamese full name of at most four words starts in a run of capitalised folded
+    words that it ends: at the first family name after which the rest reads as one (Bệnh viện
+    Bạch Mai Nguyễn Văn An -> Nguyễn). A family name that also opens place names yields to a
+    plain one after it: huyện Thạch Hà Trần Việt Hà -> Trần Việt Hà, not Hà Trần Việt Hà."""
+    starts = [i for i in range(max(0, len(words) - 4), len(words)) if opens_a_full_name(words[i:])]
+    plain = [i for i in starts if words[i] in load().surnames]
+    return (plain or starts)[0] if starts else None

@@ -14,7 +14,7 @@ from itertools import takewhile
 
 import regex
 
-from quotes.extraction.lexicon import WORD_END, WORD_START, load, modifier_regex
+from quotes.extraction.lexicon import WORD_END, WORD_START, full_name_start, load, modifier_regex, opens_a_full_name
 from quotes.extraction.limits import (
     MAX_BARE_ROLE_DESCRIPTION_WORDS,
     MAX_DESCRIPTION_WORDS,
@@ -276,7 +276,7 @@ def _named_on_its_own(mention: Mention) -> bool:
     if mention.kind != "name" or mention.title or mention.gender != "any":
         return True
     words = mention.name.split()
-    return len(words) >= 2 and (fold_key(words[0]) in load().surnames or not VIETNAMESE_LETTERS.search(mention.name))
+    return opens_a_full_name([fold_key(w) for w in words]) or (len(words) >= 2 and not VIETNAMESE_LETTERS.search(mention.name))
 
 
 def _branch_in_a_country(phrase: str, offset: int) -> Mention | None:
@@ -290,7 +290,7 @@ def _branch_in_a_country(phrase: str, offset: int) -> Mention | None:
             or not all(CAPITALISED.match(w) for w in words):
         return None
     head = [fold_key(w) for w in words[:-2]]
-    if head[0] in lex.surnames or any(w in lex.function_words or w in lex.honorifics for w in head) \
+    if opens_a_full_name([fold_key(w) for w in words]) or any(w in lex.function_words or w in lex.honorifics for w in head) \
             or lex.title_regex.match(phrase):
         return None
     return _mention(phrase, offset, "organization", name=" ".join(words), plural=True)
@@ -408,6 +408,10 @@ def _looks_like_qualifier(words: list[str], before_name: bool = False) -> bool:
     which may end with whose role it is (... của Yamaha, ... tại Hà Nội)."""
     if load().cue_regex.search(" ".join(words)):
         return False
+    if any(w.islower() and fold_key(w) in load().honorifics for w in words[1:]):
+        return False  # "hoa hậu Phương Nga và ông X": an honorific past other words addresses another person
+    if words and words[-1] in ("-", "–"):
+        return False  # "vụ án hoa hậu Phương Nga - Cao Toàn Mỹ": a dash between two people
     if _capitalised_like_a_name(words, before_name):
         return True
     owner = next((i for i, w in enumerate(words) if i and fold_key(w) in ROLE_OWNER), len(words))
@@ -633,17 +637,17 @@ def _trailing_name(core: str, tokens: list, title_end: int, after_honorific: boo
         return []
     if after_honorific and run[0].start() - title_end <= 1 and len(run) <= 4:
         return run
-    surnames = lex.surnames
-    starts = [i for i, t in enumerate(run) if fold_key(t.group(0)) in surnames and 2 <= len(run) - i <= 4]
-    surname_led = bool(starts)
-    if starts:
-        name = run[starts[0]:]
+    start = full_name_start([fold_key(t.group(0)) for t in run])
+    surname_led = start is not None
+    if start is not None:
+        name = run[start:]
     else:
         name = []
         for i in range(len(run) - 1, -1, -1):
             word = fold_key(run[i].group(0))
             pair = fold_key(run[i - 1].group(0) + " " + run[i].group(0)) if i else ""
-            if word in lex.organisations or pair in lex.organisations or word in lex.titles or pair in lex.titles:
+            if (word in lex.organisations or pair in lex.organisations or word in lex.titles or pair in lex.titles) \
+                    and not _given_name_like_a_country(run, i):
                 break
             if _is_acronym(run[i].group(0)):
                 break
@@ -655,6 +659,20 @@ def _trailing_name(core: str, tokens: list, title_end: int, after_honorific: boo
     if name and _names_a_place_or_body(tokens, name[0].start(), after_honorific or surname_led, title_end):
         return []
     return name
+
+
+def _given_name_like_a_country(run: list, i: int) -> bool:
+    """`hoa hậu Phương Nga`, `ca sĩ Tuấn Anh`: a one-word country that ends the run right after
+    a Vietnamese syllable (one with a letter only Vietnamese writes) that is no organisation or
+    title word is a given name. A body's name has a lower-case syllable before its country
+    (Bộ Ngoại giao Nga, Hải quân Anh), so the country stands alone in its run there."""
+    if i != len(run) - 1 or i == 0:
+        return False
+    lex = load()
+    word, before = fold_key(run[i].group(0)), fold_key(run[i - 1].group(0))
+    return lex.organisations.get(word) == "country" and VIETNAMESE_LETTERS.search(before) is not None \
+        and before not in lex.organisations and before not in lex.titles and before not in lex.not_names \
+        and f"{before} {word}" not in lex.organisations
 
 
 # Lower-case particles inside a foreign name (Ursula van der Berg, Royal Bank of Scotland).

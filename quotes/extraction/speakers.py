@@ -18,7 +18,7 @@ from itertools import islice
 
 import regex
 
-from quotes.extraction.lexicon import load, modifier_regex
+from quotes.extraction.lexicon import full_name_start, load, modifier_regex, opens_a_full_name
 from quotes.extraction.limits import ENTITY_SEARCH_LIMIT, MAX_MENTION_CHARS, MAX_NAME_RUN_ENDS
 from quotes.extraction.mentions import ACRONYM, LISTED_NAME_COMMA, PARENTHESIS, TOKEN, parse_mention
 from quotes.extraction.normalise import VIETNAMESE_LETTERS, fold_key
@@ -160,7 +160,7 @@ class SpeakerIndex:
         tokens = [fold_key(t) for t in name.split()]
         if len(tokens) >= 2:
             for entity in self.entities:
-                if entity.kind == "person" and any(_same_full_name(tokens, key) for key in entity.name_keys):
+                if entity.kind == "person" and _named_alike(tokens, entity.name_keys):
                     if name not in entity.names:
                         entity.add_name(name)
                     return entity, "explicit"
@@ -358,14 +358,15 @@ def _run_ending_with(text: str, short: str) -> str | None:
     """Capitalised words before the short name, foreign (no Vietnamese letters) or led by a
     Vietnamese family name, and no ordinary word among them, so that `Theo Cheong` or `Hôm nay
     Cheong` are not names, nor `Anh Andrew` (an honorific, though it has no Vietnamese letter)."""
-    surnames, honorifics = load().surnames, load().honorifics
+    honorifics = load().honorifics
     for pos in islice(whole_word_positions(text, short), ENTITY_SEARCH_LIMIT):
         m = _CAPITALISED_BEFORE.search(text, max(0, pos - MAX_MENTION_CHARS), pos)
         words = m.group(1).split() if m else []
+        start = full_name_start([fold_key(w) for w in [*words, short]])
         for k in range(len(words)):  # the longest run that reads as a name (ĐB Nguyễn Văn Thể: from Nguyễn)
             run = words[k:]
             if not any(_ordinary_word(w) for w in run) and fold_key(run[0]) not in honorifics and \
-                    (fold_key(run[0]) in surnames or not any(VIETNAMESE_LETTERS.search(w) for w in run)):
+                    (k == start or (start is None and not any(VIETNAMESE_LETTERS.search(w) for w in run))):
                 return " ".join([*run, short])
     return None
 
@@ -430,8 +431,8 @@ def _read_by_name_rules(key: list[str]) -> bool:
     unlisted first word is no evidence either way: `Huy Quang`, a Vietnamese name short of its
     family name, has no Vietnamese letter either."""
     lexicons = load()
-    return len(key) >= 2 and (key[0] in lexicons.surnames or (
-        key[0] in lexicons.foreign_given_name_genders and not VIETNAMESE_LETTERS.search(" ".join(key))))
+    return opens_a_full_name(key) or (len(key) >= 2 and key[0] in lexicons.foreign_given_name_genders
+                                      and not VIETNAMESE_LETTERS.search(" ".join(key)))
 
 
 def _full_name_gender(key: list[str]) -> str | None:
@@ -441,7 +442,7 @@ def _full_name_gender(key: list[str]) -> str | None:
     it is borne almost only by one gender; a foreign name by its first word, where
     foreign_given_names.tsv (reviewed too) says so. Never from a name used for both."""
     lexicons = load()
-    if key[0] not in lexicons.surnames:
+    if not opens_a_full_name(key):
         return lexicons.foreign_given_name_genders.get(key[0])
     if len(key) >= 3 and key[1] in lexicons.middle_name_genders:
         return lexicons.middle_name_genders[key[1]]
@@ -469,10 +470,19 @@ def _ends_like(name_key: list[str], word: str) -> bool:
 def _same_full_name(tokens: list[str], other: list[str]) -> bool:
     """The same person: the same words, the same first and last with a middle name left out
     (not two middle names: Trương Quang Nghĩa and Trương Trọng Nghĩa are two people), or the
-    last words of the full name (`Phương Nga` for `Trương Hồ Phương Nga`)."""
+    last words of the full name (`Phương Nga` and `Trương Hồ Phương Nga`, whichever the article
+    writes first)."""
+    shorter, longer = sorted((tokens, other), key=len)
     return tokens == other or (len(other) >= 2 and len(tokens) != len(other) and tokens[-1] == other[-1]
                                and tokens[0] == other[0]) \
-        or (len(other) > len(tokens) and other[-len(tokens):] == tokens)
+        or (len(longer) > len(shorter) >= 2 and longer[-len(shorter):] == shorter)
+
+
+def _named_alike(tokens: list[str], keys: list[list[str]]) -> bool:
+    """A full name of the person: one of their names is the same (`_same_full_name`), and none
+    as long is another (Hồ Mai Phương is not the Nguyễn Mai Phương also called Mai Phương)."""
+    return any(_same_full_name(tokens, key) for key in keys) and \
+        not any(len(key) >= len(tokens) and not _same_full_name(tokens, key) for key in keys)
 
 
 def _person_of(entity: Entity, gender: str) -> bool:
@@ -539,11 +549,10 @@ _CAPITALISED_RUN = regex.compile(r"(?<![\p{L}\p{M}])\p{Lu}[\p{L}\p{M}]*(?:\s+\p{
 
 
 def _bare_full_names(text: str, quoted: list[tuple[int, int]]) -> list[Mention]:
-    surnames = load().surnames
     found = []
     starts, ends = [s for s, _ in quoted], [e for _, e in quoted]
     for m in _CAPITALISED_RUN.finditer(text):
-        if inside_any(starts, ends, m.start()) or fold_key(m.group(0).split()[0]) not in surnames:
+        if inside_any(starts, ends, m.start()) or full_name_start(fold_key(m.group(0)).split()) != 0:
             continue
         found.append(Mention(m.group(0), m.start(), m.end(), "name", name=m.group(0)))
     return found

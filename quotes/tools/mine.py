@@ -32,7 +32,7 @@ from pathlib import Path
 import regex
 
 from quotes.dataset.read import read_raw, to_article
-from quotes.extraction.lexicon import load
+from quotes.extraction.lexicon import load, opens_a_full_name
 from quotes.extraction.normalise import VIETNAMESE_LETTERS, fold_key
 
 KINDS = ("cues", "roles", "theo", "given_names", "foreign_given_names")
@@ -105,9 +105,8 @@ def cue_candidates(text: str, found: Candidates, keep: int) -> None:
 
 
 def role_candidates(text: str, found: Candidates, keep: int) -> None:
-    surnames = load().surnames
     for m in BEFORE_NAME.finditer(text):
-        if fold_key(m.group(2).split()[0]) not in surnames:
+        if not opens_a_full_name(fold_key(m.group(2)).split()):
             continue
         phrase = m.group(1).lower()
         if phrase.split()[-1] in FUNCTION_WORDS or _is_title_or_honorific(phrase) or _known_cue(phrase):
@@ -141,7 +140,7 @@ def given_name_candidates(text: str, found: Candidates, keep: int) -> None:
     lex = load()
     for m in HONORIFIC_NAME.finditer(text):
         name = fold_key(m.group(2)).split()
-        if name[0] not in lex.surnames:
+        if not opens_a_full_name(name):
             continue
         said = {_gender_before(text, m.group(1), m.start())} - {""} | \
             ({lex.middle_name_genders[name[1]]} if len(name) >= 3 and name[1] in lex.middle_name_genders else set())
@@ -152,10 +151,9 @@ def given_name_candidates(text: str, found: Candidates, keep: int) -> None:
 
 
 def foreign_given_name_candidates(text: str, found: Candidates, keep: int) -> None:
-    lex = load()
     for m in CAPITALISED_RUN.finditer(text):
         name = fold_key(m.group(2))
-        if VIETNAMESE_LETTERS.search(name) or name.split()[0] in lex.surnames:
+        if VIETNAMESE_LETTERS.search(name) or opens_a_full_name(name.split()):
             continue
         first = m.group(2).split()[0]
         if (name, "") not in found.counted:  # the full name, counted once
